@@ -1,0 +1,93 @@
+// errors.h — every error text dq sends, exactly as Redis 7 spells it.
+//
+// Owns: the error strings (without the leading '-' and trailing CRLF). Clients parse the
+// first word (ERR, WRONGTYPE, NOAUTH, EXECABORT, MOVED, ...), so the text must match Redis.
+// Must not include: anything but <string_view>.
+// Texts that take a parameter are fmt format strings and named kFmt*.
+#pragma once
+#include <string_view>
+
+namespace dq::err {
+
+using sv = std::string_view;
+
+// --- protocol (written, then the connection is closed) ---
+inline constexpr sv kProtoInvalidMultibulk = "ERR Protocol error: invalid multibulk length";
+inline constexpr sv kProtoInvalidBulk = "ERR Protocol error: invalid bulk length";
+inline constexpr sv kProtoUnauthMultibulk = "ERR Protocol error: unauthenticated multibulk length";
+inline constexpr sv kProtoUnauthBulk = "ERR Protocol error: unauthenticated bulk length";
+inline constexpr sv kProtoBigMbulkCount = "ERR Protocol error: too big mbulk count string";
+inline constexpr sv kProtoBigBulkCount = "ERR Protocol error: too big bulk count string";
+inline constexpr sv kProtoBigInline = "ERR Protocol error: too big inline request";
+inline constexpr sv kProtoUnbalancedQuotes = "ERR Protocol error: unbalanced quotes in request";
+inline constexpr sv kFmtProtoExpectedDollar = "ERR Protocol error: expected '$', got '{}'";
+
+// --- dispatch gates ---
+inline constexpr sv kFmtUnknownCommand = "ERR unknown command '{}', with args beginning with: {}";
+inline constexpr sv kFmtUnknownSubcommand =
+    "ERR unknown subcommand '{}'. Try {} HELP.";
+inline constexpr sv kFmtWrongArity = "ERR wrong number of arguments for '{}' command";
+inline constexpr sv kNoAuth = "NOAUTH Authentication required.";
+inline constexpr sv kWrongPass = "WRONGPASS invalid username-password pair or user is disabled.";
+inline constexpr sv kAuthNoPassword =
+    "ERR AUTH <password> called without any password configured for the default user. Are you "
+    "sure your configuration is correct?";
+inline constexpr sv kFmtSubscribeContext =
+    "ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are "
+    "allowed in this context";
+inline constexpr sv kOom = "OOM command not allowed when used memory > 'maxmemory'.";
+inline constexpr sv kLoading = "LOADING Redis is loading the dataset in memory";
+
+// --- values and arguments ---
+inline constexpr sv kWrongType =
+    "WRONGTYPE Operation against a key holding the wrong kind of value";
+inline constexpr sv kNotInteger = "ERR value is not an integer or out of range";
+inline constexpr sv kNotFloat = "ERR value is not a valid float";
+inline constexpr sv kSyntax = "ERR syntax error";
+inline constexpr sv kOverflow = "ERR increment or decrement would overflow";
+inline constexpr sv kIncrNanInf = "ERR increment would produce NaN or Infinity";
+inline constexpr sv kNoSuchKey = "ERR no such key";
+inline constexpr sv kOutOfRange = "ERR index out of range";
+inline constexpr sv kDbIndexOutOfRange = "ERR DB index is out of range";
+inline constexpr sv kInvalidDbIndex = "ERR invalid DB index";
+inline constexpr sv kSameObject = "ERR source and destination objects are the same";
+inline constexpr sv kFmtInvalidExpire = "ERR invalid expire time in '{}' command";
+inline constexpr sv kStringTooLong = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
+inline constexpr sv kOffsetOutOfRange = "ERR offset is out of range";
+inline constexpr sv kTimeoutNotFloat = "ERR timeout is not a float or out of range";
+inline constexpr sv kTimeoutNegative = "ERR timeout is negative";
+inline constexpr sv kCursorInvalid = "ERR invalid cursor";
+inline constexpr sv kCountPositive = "ERR count should be greater than 0";
+inline constexpr sv kFmtMustBePositive = "ERR {} must be positive";
+inline constexpr sv kNxXxGtLt =
+    "ERR NX and XX, GT or LT options at the same time are not compatible";
+inline constexpr sv kGtLtNx = "ERR GT, LT, and/or NX options at the same time are not compatible";
+inline constexpr sv kGetexPersist = "ERR syntax error";
+inline constexpr sv kLcsBothLenIdx =
+    "ERR If you want both the length and indexes, please just use IDX.";
+inline constexpr sv kSelectNotAllowedCluster = "ERR SELECT is not allowed in cluster mode";
+
+// --- transactions ---
+inline constexpr sv kMultiNested = "ERR MULTI calls can not be nested";
+inline constexpr sv kExecWithoutMulti = "ERR EXEC without MULTI";
+inline constexpr sv kDiscardWithoutMulti = "ERR DISCARD without MULTI";
+inline constexpr sv kWatchInMulti = "ERR WATCH inside MULTI is not allowed";
+inline constexpr sv kExecAbort = "EXECABORT Transaction discarded because of previous errors.";
+inline constexpr sv kFmtNotAllowedInMulti = "ERR Command not allowed inside a transaction";
+
+// --- connection / server ---
+inline constexpr sv kNoProto = "NOPROTO unsupported protocol version";
+inline constexpr sv kProtocolVersionNotInteger = "ERR Protocol version is not an integer or out of range";
+inline constexpr sv kClientNameSpaces =
+    "ERR Client names cannot contain spaces, newlines or special characters.";
+inline constexpr sv kNoSuchClient = "ERR No such client";
+inline constexpr sv kFmtConfigUnknownParam = "ERR Unknown option or number of arguments for CONFIG SET - '{}'";
+inline constexpr sv kFmtConfigBadValue = "ERR CONFIG SET failed (possibly related to argument '{}') - {}";
+inline constexpr sv kFmtConfigDuplicate = "ERR CONFIG SET failed (possibly related to argument '{}') - duplicate parameter";
+inline constexpr sv kConfigRewriteNoFile = "ERR The server is running without a config file";
+inline constexpr sv kInvalidResetStat = "ERR syntax error";
+inline constexpr sv kFmtInvalidIntArg = "ERR {}";
+inline constexpr sv kErrShutdown = "ERR Errors trying to SHUTDOWN. Check logs.";
+inline constexpr sv kNoScript = "NOSCRIPT No matching script. Please use EVAL.";
+
+}  // namespace dq::err

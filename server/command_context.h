@@ -1,0 +1,77 @@
+// command_context.h — what a handler sees: its arguments, its client, one time snapshot,
+// the reply writer and the database, plus the argument-parsing helpers every family shares.
+//
+// A handler validates every argument first, then changes storage, then writes exactly one
+// reply. An error reply means nothing changed.
+#pragma once
+#include <fmt/format.h>
+
+#include <span>
+#include <string_view>
+
+#include "protocol/errors.h"
+#include "protocol/reply_writer.h"
+#include "server/connection.h"
+#include "server/server.h"
+#include "storage/keyspace.h"
+
+namespace dq::server {
+
+struct CommandContext {
+  Server& server;
+  Client& client;
+  std::span<const std::string_view> args;
+  const Command* cmd;
+  int64_t now;  // unix ms, one snapshot per command
+
+  protocol::ReplyWriter& reply() { return client.reply; }
+  storage::Db& db() { return *client.db; }
+  size_t argc() const { return args.size(); }
+  std::string_view arg(size_t i) const { return args[i]; }
+
+  void error(std::string_view msg) {
+    server.count_error(msg);
+    client.reply.error(msg);
+  }
+  template <class... A>
+  void error_fmt(fmt::format_string<A...> f, A&&... a) {
+    error(fmt::format(f, std::forward<A>(a)...));
+  }
+  void wrong_type() { error(err::kWrongType); }
+  void syntax_error() { error(err::kSyntax); }
+
+  // Parses argument i as a strict int64; on failure replies kNotInteger and returns false.
+  bool int_arg(size_t i, int64_t* out);
+  // Parses argument i as a finite double (Redis's getDoubleFromObject); replies on failure.
+  bool double_arg(size_t i, double* out, std::string_view err_msg = err::kNotFloat);
+  bool long_double_arg(size_t i, long double* out);
+
+  // Key lookups. find_read counts keyspace hits/misses and refreshes the LRU clock (unless
+  // the client set CLIENT NO-TOUCH); find_write does neither.
+  storage::Entry* find_read(std::string_view key);
+  storage::Entry* find_write(std::string_view key) { return db().find(key, now); }
+
+  // Reports a change to key (WATCH, wake-ups, persistence dirty counter).
+  void modified(std::string_view key) {
+    db().notify_modified(key);
+    server.add_dirty(1);
+  }
+  // Same for a key in another database.
+  void modified_in(storage::Db& d, std::string_view key) {
+    d.notify_modified(key);
+    server.add_dirty(1);
+  }
+};
+
+// Redis-style case-insensitive comparison of an argument with a keyword.
+inline bool arg_is(std::string_view a, std::string_view kw) {
+  if (a.size() != kw.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x + 32);
+    if (x != kw[i]) return false;  // kw is lower case
+  }
+  return true;
+}
+
+}  // namespace dq::server

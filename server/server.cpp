@@ -1,0 +1,562 @@
+#include "server/server.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <malloc.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <random>
+
+#include "server/log.h"
+
+namespace dq::server {
+
+namespace {
+constexpr int kMaxIov = 64;
+
+std::string sockaddr_to_string(const sockaddr_storage& ss) {
+  char ip[INET6_ADDRSTRLEN] = {0};
+  int port = 0;
+  if (ss.ss_family == AF_INET) {
+    auto* a = reinterpret_cast<const sockaddr_in*>(&ss);
+    uv_ip4_name(a, ip, sizeof(ip));
+    port = ntohs(a->sin_port);
+    return fmt::format("{}:{}", ip, port);
+  }
+  if (ss.ss_family == AF_INET6) {
+    auto* a = reinterpret_cast<const sockaddr_in6*>(&ss);
+    uv_ip6_name(a, ip, sizeof(ip));
+    port = ntohs(a->sin6_port);
+    return fmt::format("{}:{}", ip, port);
+  }
+  return "";
+}
+
+bool is_loopback(const sockaddr_storage& ss) {
+  if (ss.ss_family == AF_INET) {
+    auto* a = reinterpret_cast<const sockaddr_in*>(&ss);
+    return (ntohl(a->sin_addr.s_addr) >> 24) == 127;
+  }
+  if (ss.ss_family == AF_INET6) {
+    auto* a = reinterpret_cast<const sockaddr_in6*>(&ss);
+    return IN6_IS_ADDR_LOOPBACK(&a->sin6_addr) ||
+           (IN6_IS_ADDR_V4MAPPED(&a->sin6_addr) && a->sin6_addr.s6_addr[12] == 127);
+  }
+  return true;
+}
+
+constexpr std::string_view kProtectedModeError =
+    "-DENIED Redis is running in protected mode because protected mode is enabled and no "
+    "password is set for the default user. In this mode connections are only accepted from the "
+    "loopback interface. If you want to connect from external computers to Redis you may adopt "
+    "one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG "
+    "SET protected-mode no' from the loopback interface by connecting to Redis from the same host "
+    "the server is running, however MAKE SURE Redis is not publicly accessible from internet if "
+    "you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just "
+    "disable the protected mode by editing the Redis configuration file, and setting the "
+    "protected mode option to 'no', and then restarting the server. 3) If you started the server "
+    "manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an "
+    "authentication password for the default user. NOTE: You only need to do one of the above "
+    "things in order for the server to start accepting connections from the outside.\r\n";
+}  // namespace
+
+// libuv callbacks, as static members of a friend so they reach Server's internals.
+struct ServerCallbacks {
+  static void on_tcp_connection(uv_stream_t* l, int status) {
+    if (status < 0) return;
+    static_cast<Server*>(l->data)->on_connection(l, ClientKind::Tcp);
+  }
+  static void on_unix_connection(uv_stream_t* l, int status) {
+    if (status < 0) return;
+    static_cast<Server*>(l->data)->on_connection(l, ClientKind::Unix);
+  }
+  static void alloc(uv_handle_t* h, size_t, uv_buf_t* buf) {
+    auto* c = static_cast<Client*>(h->data);
+    size_t pending = c->qlen - c->qpos;
+    size_t want = c->parser.wanted() > pending ? c->parser.wanted() - pending : 0;
+    c->reserve_query(want);
+    buf->base = c->qbuf + c->qlen;
+    buf->len = c->qcap - c->qlen;
+  }
+  static void read(uv_stream_t* s, ssize_t nread, const uv_buf_t*) {
+    auto* c = static_cast<Client*>(s->data);
+    c->server->on_read(c, nread);
+  }
+  static void written(uv_write_t* req, int status) {
+    auto* c = static_cast<Client*>(req->data);
+    c->out.consume(c->writing_bytes);
+    c->writing_bytes = 0;
+    if (c->closing) return;
+    if (status < 0) {
+      c->server->close_client(c);
+      return;
+    }
+    c->server->flush(c);
+  }
+  static void closed(uv_handle_t* h) {
+    auto* c = static_cast<Client*>(h->data);
+    delete c;
+  }
+  static void cron(uv_timer_t* t) { static_cast<Server*>(t->data)->cron(); }
+  static void before_sleep(uv_prepare_t* p) { static_cast<Server*>(p->data)->before_sleep(); }
+  static void signal(uv_signal_t* s, int signum) {
+    log(LogLevel::Warning, "Received {} scheduling shutdown...",
+        signum == SIGINT ? "SIGINT" : "SIGTERM");
+    static_cast<Server*>(s->data)->shutdown(true);
+  }
+  static void close_noop(uv_handle_t*) {}
+  static void close_free_tcp(uv_handle_t* h) { delete reinterpret_cast<uv_tcp_t*>(h); }
+  static void close_free_pipe(uv_handle_t* h) { delete reinterpret_cast<uv_pipe_t*>(h); }
+};
+
+Server::Server(Config cfg) : cfg_(std::move(cfg)), loop_(uv_default_loop()) {
+  std::random_device rd;
+  uint64_t seed = (static_cast<uint64_t>(rd()) << 32) ^ rd();
+  storage::set_hash_seed(seed);
+  keyspace_ = std::make_unique<storage::Keyspace>(cfg_.databases, this);
+  static const char* hex = "0123456789abcdef";
+  for (int i = 0; i < 40; ++i) run_id_ += hex[rd() & 15];
+  start_ms_ = now_ms();
+  last_save_unix_ = start_ms_ / 1000;
+  lru_clock_ = static_cast<uint32_t>((start_ms_ / 1000) & 0xFFFFFF);
+}
+
+Server::~Server() = default;
+
+int64_t Server::now_ms() {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+std::string Server::start() {
+  if (cfg_.port > 0) {
+    for (const std::string& spec : cfg_.bind) {
+      bool optional = !spec.empty() && spec[0] == '-';
+      std::string addr = optional ? spec.substr(1) : spec;
+      bool v6 = addr.find(':') != std::string::npos;
+      if (addr == "*") addr = "0.0.0.0";
+      if (addr == "::*") addr = "::";
+      sockaddr_storage ss{};
+      int r = v6 ? uv_ip6_addr(addr.c_str(), cfg_.port, reinterpret_cast<sockaddr_in6*>(&ss))
+                 : uv_ip4_addr(addr.c_str(), cfg_.port, reinterpret_cast<sockaddr_in*>(&ss));
+      if (r != 0) {
+        if (optional) continue;
+        return fmt::format("Invalid bind address '{}'", addr);
+      }
+      auto* t = new uv_tcp_t;
+      uv_tcp_init(loop_, t);
+      t->data = this;
+      r = uv_tcp_bind(t, reinterpret_cast<sockaddr*>(&ss), v6 ? UV_TCP_IPV6ONLY : 0);
+      if (r == 0) r = uv_listen(reinterpret_cast<uv_stream_t*>(t), cfg_.tcp_backlog,
+                                ServerCallbacks::on_tcp_connection);
+      if (r != 0) {
+        uv_close(reinterpret_cast<uv_handle_t*>(t), ServerCallbacks::close_free_tcp);
+        if (optional && (r == UV_EADDRNOTAVAIL || r == UV_EAFNOSUPPORT || r == UV_EPROTONOSUPPORT))
+          continue;
+        return fmt::format("Warning: Could not create server TCP listening socket {}:{}: {}", addr,
+                           cfg_.port, uv_strerror(r));
+      }
+      tcp_listeners_.push_back(t);
+    }
+  }
+  if (!cfg_.unixsocket.empty()) {
+    unlink(cfg_.unixsocket.c_str());
+    unix_listener_ = new uv_pipe_t;
+    uv_pipe_init(loop_, unix_listener_, 0);
+    unix_listener_->data = this;
+    int r = uv_pipe_bind(unix_listener_, cfg_.unixsocket.c_str());
+    if (r == 0 && cfg_.unixsocketperm) chmod(cfg_.unixsocket.c_str(), cfg_.unixsocketperm);
+    if (r == 0)
+      r = uv_listen(reinterpret_cast<uv_stream_t*>(unix_listener_), cfg_.tcp_backlog,
+                    ServerCallbacks::on_unix_connection);
+    if (r != 0) return fmt::format("Failed opening Unix socket: {}", uv_strerror(r));
+  }
+  if (tcp_listeners_.empty() && !unix_listener_)
+    return "Failed listening on port " + std::to_string(cfg_.port) + " (tcp), aborting.";
+
+  if (!cfg_.pidfile.empty()) {
+    std::ofstream f(cfg_.pidfile);
+    f << getpid() << "\n";
+  }
+
+  uv_timer_init(loop_, &cron_timer_);
+  cron_timer_.data = this;
+  uv_timer_start(&cron_timer_, ServerCallbacks::cron, 1000 / cfg_.hz, 1000 / cfg_.hz);
+  uv_prepare_init(loop_, &before_sleep_);
+  before_sleep_.data = this;
+  uv_prepare_start(&before_sleep_, ServerCallbacks::before_sleep);
+  uv_signal_init(loop_, &sigterm_);
+  sigterm_.data = this;
+  uv_signal_start(&sigterm_, ServerCallbacks::signal, SIGTERM);
+  uv_signal_init(loop_, &sigint_);
+  sigint_.data = this;
+  uv_signal_start(&sigint_, ServerCallbacks::signal, SIGINT);
+  log(LogLevel::Notice, "Server initialized");
+  log(LogLevel::Notice, "Ready to accept connections tcp");
+  return "";
+}
+
+int Server::run() {
+  uv_run(loop_, UV_RUN_DEFAULT);
+  return 0;
+}
+
+void Server::shutdown(bool from_signal) {
+  if (shutting_down_) return;
+  shutting_down_ = true;
+  if (!from_signal) log(LogLevel::Warning, "User requested shutdown...");
+  std::vector<Client*> all;
+  for (auto& [id, c] : clients_) all.push_back(c);
+  for (Client* c : all) close_client(c);
+  for (uv_tcp_t* t : tcp_listeners_)
+    uv_close(reinterpret_cast<uv_handle_t*>(t), ServerCallbacks::close_free_tcp);
+  tcp_listeners_.clear();
+  if (unix_listener_) {
+    uv_close(reinterpret_cast<uv_handle_t*>(unix_listener_), ServerCallbacks::close_free_pipe);
+    unix_listener_ = nullptr;
+    unlink(cfg_.unixsocket.c_str());
+  }
+  if (!cfg_.pidfile.empty()) {
+    log(LogLevel::Notice, "Removing the pid file.");
+    unlink(cfg_.pidfile.c_str());
+  }
+  uv_timer_stop(&cron_timer_);
+  uv_close(reinterpret_cast<uv_handle_t*>(&cron_timer_), ServerCallbacks::close_noop);
+  uv_prepare_stop(&before_sleep_);
+  uv_close(reinterpret_cast<uv_handle_t*>(&before_sleep_), ServerCallbacks::close_noop);
+  uv_close(reinterpret_cast<uv_handle_t*>(&sigterm_), ServerCallbacks::close_noop);
+  uv_close(reinterpret_cast<uv_handle_t*>(&sigint_), ServerCallbacks::close_noop);
+  log(LogLevel::Warning, "dq is now ready to exit, bye bye...");
+}
+
+Client* Server::client_by_id(uint64_t id) const {
+  auto it = clients_.find(id);
+  return it == clients_.end() ? nullptr : it->second;
+}
+
+void Server::on_connection(uv_stream_t* listener, ClientKind kind) {
+  auto* c = new Client(this, kind);
+  int r;
+  if (kind == ClientKind::Tcp)
+    r = uv_tcp_init(loop_, &c->handle.tcp);
+  else
+    r = uv_pipe_init(loop_, &c->handle.pipe, 0);
+  c->handle.tcp.data = c;
+  if (r != 0 || uv_accept(listener, c->stream()) != 0) {
+    uv_close(c->uvhandle(), ServerCallbacks::closed);
+    return;
+  }
+  uv_os_fd_t fd;
+  if (uv_fileno(c->uvhandle(), &fd) == 0) c->fd = fd;
+  bool loopback = true;
+  if (kind == ClientKind::Tcp) {
+    uv_tcp_nodelay(&c->handle.tcp, 1);
+    if (cfg_.tcp_keepalive > 0) uv_tcp_keepalive(&c->handle.tcp, 1, cfg_.tcp_keepalive);
+    sockaddr_storage ss{};
+    int len = sizeof(ss);
+    if (uv_tcp_getpeername(&c->handle.tcp, reinterpret_cast<sockaddr*>(&ss), &len) == 0) {
+      c->addr = sockaddr_to_string(ss);
+      loopback = is_loopback(ss);
+    }
+    len = sizeof(ss);
+    if (uv_tcp_getsockname(&c->handle.tcp, reinterpret_cast<sockaddr*>(&ss), &len) == 0)
+      c->laddr = sockaddr_to_string(ss);
+  } else {
+    c->addr = "/unixsocket:0";
+    c->laddr = cfg_.unixsocket + ":0";
+  }
+  ++stats_.total_connections;
+  // Refusals are written straight to the socket, as Redis does, then the client is closed.
+  auto refuse = [&](std::string_view msg) {
+    uv_buf_t b = uv_buf_init(const_cast<char*>(msg.data()), static_cast<unsigned>(msg.size()));
+    uv_try_write(c->stream(), &b, 1);
+    ++stats_.rejected_connections;
+    uv_close(c->uvhandle(), ServerCallbacks::closed);
+  };
+  if (clients_.size() >= static_cast<size_t>(cfg_.maxclients)) {
+    refuse("-ERR max number of clients reached\r\n");
+    return;
+  }
+  if (cfg_.protected_mode && cfg_.requirepass.empty() && !loopback) {
+    refuse(kProtectedModeError);
+    return;
+  }
+  c->id = next_client_id_++;
+  c->ctime_ms = c->last_interaction_ms = now_ms();
+  c->db = &keyspace_->db(0);
+  c->authenticated = cfg_.requirepass.empty();
+  clients_.emplace(c->id, c);
+  uv_read_start(c->stream(), ServerCallbacks::alloc, ServerCallbacks::read);
+}
+
+void Server::on_read(Client* c, ssize_t nread) {
+  if (nread < 0) {
+    close_client(c);
+    return;
+  }
+  if (nread == 0) return;
+  c->qlen += static_cast<size_t>(nread);
+  c->net_input_bytes += static_cast<uint64_t>(nread);
+  stats_.net_input_bytes += static_cast<uint64_t>(nread);
+  c->last_interaction_ms = now_ms();
+  process_input(c);
+}
+
+void Server::process_input(Client* c) {
+  protocol::ParserLimits limits;
+  limits.max_bulk_len = cfg_.proto_max_bulk_len;
+  while (!c->closing && !c->close_after_reply && c->qpos < c->qlen) {
+    limits.auth_required = !c->authenticated;
+    auto r = c->parser.parse(c->qbuf + c->qpos, c->qlen - c->qpos, limits);
+    if (r == protocol::ParseResult::Incomplete) break;
+    if (r == protocol::ParseResult::Error) {
+      log(LogLevel::Verbose, "Protocol error ({}) from client: id={} addr={}", c->parser.error(),
+          c->id, c->addr);
+      count_error(c->parser.error());
+      c->reply.error(c->parser.error());
+      close_client_after_reply(c);
+      break;
+    }
+    size_t consumed = c->parser.consumed();
+    const auto& args = c->parser.args();
+    if (!args.empty()) dispatch(c, args);
+    c->qpos += consumed;
+  }
+  if (c->qpos == c->qlen) c->qpos = c->qlen = 0;
+  // The query buffer limit counts what one client makes us hold (including a big bulk the
+  // parser is waiting for).
+  size_t held = std::max(c->qlen - c->qpos, c->parser.wanted());
+  if (!c->closing && held > static_cast<size_t>(cfg_.client_query_buffer_limit)) {
+    log(LogLevel::Warning,
+        "Closing client that reached max query buffer length: id={} addr={} qbuf={}", c->id,
+        c->addr, held);
+    ++stats_.client_qbuf_limit_disconnections;
+    close_client(c);
+    return;
+  }
+  if (!c->out.empty()) queue_write(c);
+}
+
+void Server::queue_write(Client* c) {
+  if (c->closing) return;
+  check_output_limits(c);
+  if (c->closing || c->pending_write) return;
+  c->pending_write = true;
+  pending_.push_back(c);
+}
+
+void Server::check_output_limits(Client* c) {
+  bool pubsub = c->sub_channels + c->sub_patterns + c->sub_shard > 0;
+  const Config::ObufLimit& l = pubsub ? cfg_.obuf_pubsub : cfg_.obuf_normal;
+  if (l.hard == 0 && l.soft == 0) return;
+  size_t used = c->out.memory();
+  bool over = false;
+  if (l.hard > 0 && used >= static_cast<size_t>(l.hard)) over = true;
+  if (!over && l.soft > 0 && used >= static_cast<size_t>(l.soft)) {
+    int64_t now = now_ms();
+    if (c->obuf_soft_since_ms == 0) c->obuf_soft_since_ms = now;
+    else if (now - c->obuf_soft_since_ms >= static_cast<int64_t>(l.seconds) * 1000) over = true;
+  } else if (!over) {
+    c->obuf_soft_since_ms = 0;
+  }
+  if (over) {
+    log(LogLevel::Warning,
+        "Client id={} addr={} scheduled to be closed ASAP for overcoming of output buffer limits.",
+        c->id, c->addr);
+    ++stats_.client_obuf_limit_disconnections;
+    close_client(c);
+  }
+}
+
+void Server::before_sleep() {
+  // Flush every client that got replies during this iteration.
+  for (size_t i = 0; i < pending_.size(); ++i) {
+    Client* c = pending_[i];
+    c->pending_write = false;
+    if (!c->closing) flush(c);
+  }
+  pending_.clear();
+}
+
+void Server::flush(Client* c) {
+  if (c->closing || c->writing_bytes > 0) return;
+  if (c->out.empty()) {
+    if (c->close_after_reply) close_client(c);
+    return;
+  }
+  iovec iov[kMaxIov];
+  int n = c->out.export_iov(iov, kMaxIov);
+  // uv_buf_t is laid out as struct iovec on Unix.
+  auto* bufs = reinterpret_cast<uv_buf_t*>(iov);
+  int r = uv_try_write(c->stream(), bufs, n);
+  if (r > 0) {
+    c->out.consume(static_cast<size_t>(r));
+    c->net_output_bytes += static_cast<uint64_t>(r);
+    stats_.net_output_bytes += static_cast<uint64_t>(r);
+  } else if (r < 0 && r != UV_EAGAIN) {
+    close_client(c);
+    return;
+  }
+  if (c->out.empty()) {
+    if (c->close_after_reply) close_client(c);
+    return;
+  }
+  // The rest goes out with one uv_write in flight; replies appended meanwhile follow it.
+  n = c->out.export_iov(iov, kMaxIov);
+  size_t total = 0;
+  for (int i = 0; i < n; ++i) total += iov[i].iov_len;
+  c->writing_bytes = total;
+  c->net_output_bytes += total;
+  stats_.net_output_bytes += total;
+  if (uv_write(&c->write_req, c->stream(), bufs, n, ServerCallbacks::written) != 0) {
+    c->writing_bytes = 0;
+    close_client(c);
+  }
+}
+
+void Server::close_client_after_reply(Client* c) {
+  c->close_after_reply = true;
+  queue_write(c);
+}
+
+void Server::close_client(Client* c) {
+  if (c->closing) return;
+  c->closing = true;
+  clients_.erase(c->id);
+  if (c->monitor) monitors_.erase(std::remove(monitors_.begin(), monitors_.end(), c), monitors_.end());
+  if (c->pending_write) {
+    pending_.erase(std::remove(pending_.begin(), pending_.end(), c), pending_.end());
+    c->pending_write = false;
+  }
+  free_client(c);
+  uv_read_stop(c->stream());
+  uv_close(c->uvhandle(), ServerCallbacks::closed);
+}
+
+void Server::free_client(Client*) {
+  // Subsystems (pub/sub, blocking, WATCH) release the client's state here.
+}
+
+void Server::count_error(std::string_view msg) {
+  ++stats_.total_error_replies;
+  size_t sp = msg.find(' ');
+  std::string code(msg.substr(0, sp == std::string_view::npos ? msg.size() : sp));
+  if (code.size() > 32) code.resize(32);
+  ++stats_.error_codes[code];
+}
+
+void Server::cron() {
+  int64_t now = now_ms();
+  ++cron_loops_;
+  lru_clock_ = static_cast<uint32_t>((now / 1000) & 0xFFFFFF);
+
+  // Instantaneous ops/sec, sampled every 100 ms.
+  if (now - static_cast<int64_t>(stats_.last_sample_ms) >= 100) {
+    uint64_t dt = now - stats_.last_sample_ms;
+    uint64_t dc = stats_.total_commands - stats_.last_sample_cmds;
+    if (stats_.last_sample_ms) stats_.ops_per_sec = dc * 1000.0 / dt;
+    stats_.last_sample_ms = now;
+    stats_.last_sample_cmds = stats_.total_commands;
+  }
+
+  // Idle clients, oversized idle query buffers.
+  std::vector<Client*> idle;
+  for (auto& [id, c] : clients_) {
+    bool subscribed = c->sub_channels + c->sub_patterns + c->sub_shard > 0;
+    if (cfg_.timeout > 0 && !subscribed && !c->monitor &&
+        now - c->last_interaction_ms > static_cast<int64_t>(cfg_.timeout) * 1000)
+      idle.push_back(c);
+    else
+      c->shrink_query_if_idle();
+  }
+  for (Client* c : idle) {
+    log(LogLevel::Verbose, "Closing idle client");
+    close_client(c);
+  }
+
+  // Active expiry: a quarter of the cron period at most (Redis's slow cycle budget).
+  int64_t period_us = 1000000 / cfg_.hz;
+  active_expire(period_us * (25 + 2 * (cfg_.active_expire_effort - 1)) / 100);
+
+  // Incremental rehash: up to 1 ms per database that needs it.
+  for (int i = 0; i < keyspace_->count(); ++i) {
+    storage::Db& d = keyspace_->db(i);
+    d.shrink_if_needed();
+    if (!cfg_.activerehashing) continue;
+    auto t0 = std::chrono::steady_clock::now();
+    while (d.rehash_steps(100)) {
+      if (std::chrono::steady_clock::now() - t0 > std::chrono::microseconds(1000)) break;
+    }
+  }
+}
+
+void Server::active_expire(int64_t budget_us) {
+  auto t0 = std::chrono::steady_clock::now();
+  auto spent = [&] {
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                                 t0)
+        .count();
+  };
+  int64_t now = now_ms();
+  for (int i = 0; i < keyspace_->count(); ++i) {
+    storage::Db& d = keyspace_->db(i);
+    if (d.volatile_count() == 0) continue;
+    // A full sweep of the table at least every ~60 s, faster while many keys are expired.
+    size_t min_buckets = std::max<size_t>(64, d.size() / (static_cast<size_t>(cfg_.hz) * 60));
+    size_t done = 0;
+    while (true) {
+      auto r = d.expire_step(now, 64);
+      done += 64;
+      if (spent() >= budget_us) return;
+      bool many_expired = r.volatile_seen > 0 && r.expired * 10 > r.volatile_seen;
+      if (!many_expired && done >= min_buckets) break;
+      if (r.visited == 0 && d.volatile_count() == 0) break;
+    }
+  }
+}
+
+void Server::key_modified(int db, std::string_view key) {
+  (void)db;
+  (void)key;
+  // WATCH invalidation and blocked-client wake-ups hook in here.
+}
+
+void Server::key_expired(int db, std::string_view key) {
+  ++stats_.expired_keys;
+  key_modified(db, key);
+}
+
+void Server::config_changed(std::string_view name) {
+  if (name == "hz") {
+    uv_timer_set_repeat(&cron_timer_, 1000 / cfg_.hz);
+  } else if (name == "loglevel" || name == "logfile") {
+    log_configure(cfg_.loglevel, cfg_.logfile);
+  } else if (name == "requirepass") {
+    // Existing connections keep their authentication state, as in Redis.
+  }
+}
+
+size_t Server::used_memory() const {
+  struct mallinfo2 mi = mallinfo2();
+  return mi.uordblks + mi.hblkhd;
+}
+
+size_t Server::rss_memory() const {
+  long pages = 0, rss = 0;
+  FILE* f = std::fopen("/proc/self/statm", "r");
+  if (f) {
+    if (std::fscanf(f, "%ld %ld", &pages, &rss) != 2) rss = 0;
+    std::fclose(f);
+  }
+  return static_cast<size_t>(rss) * static_cast<size_t>(sysconf(_SC_PAGESIZE));
+}
+
+}  // namespace dq::server

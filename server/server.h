@@ -1,0 +1,133 @@
+// server.h — the one place that knows libuv, the protocol layer and the storage layer.
+//
+// Owns: the event loop (listeners, cron timer at `hz`, before-sleep flush, signals), the
+// client registry, the keyspace, statistics, and the storage observer that turns key
+// changes into WATCH invalidation and wake-ups.
+//
+// One request, socket to reply (see STYLE.md): libuv reads into the client's query buffer;
+// the parser yields commands as views into it; dispatch() runs the gates then the handler,
+// which appends its reply to the client's output buffer; the client is queued for writing;
+// before the loop sleeps every queued client is written with uv_try_write, and what the
+// kernel does not take goes out with one uv_write in flight per client.
+#pragma once
+#include <uv.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "server/command_table.h"
+#include "server/config.h"
+#include "server/connection.h"
+#include "storage/keyspace.h"
+
+namespace dq::server {
+
+struct Stats {
+  uint64_t total_connections = 0;
+  uint64_t rejected_connections = 0;
+  uint64_t total_commands = 0;
+  uint64_t net_input_bytes = 0;
+  uint64_t net_output_bytes = 0;
+  uint64_t expired_keys = 0;
+  uint64_t evicted_keys = 0;
+  uint64_t keyspace_hits = 0;
+  uint64_t keyspace_misses = 0;
+  uint64_t total_error_replies = 0;
+  uint64_t unexpected_error_replies = 0;
+  uint64_t client_qbuf_limit_disconnections = 0;
+  uint64_t client_obuf_limit_disconnections = 0;
+  uint64_t dirty = 0;  // changes since the last save
+  std::map<std::string, uint64_t> error_codes;  // errorstats
+  // instantaneous ops/sec sampling
+  uint64_t last_sample_ms = 0, last_sample_cmds = 0;
+  double ops_per_sec = 0;
+};
+
+class Server : public storage::KeyspaceObserver {
+ public:
+  explicit Server(Config cfg);
+  ~Server() override;
+
+  // Binds listeners; returns an error message or "".
+  std::string start();
+  // Runs the loop until shutdown.
+  int run();
+  // Requests shutdown (from SIGTERM or SHUTDOWN).
+  void shutdown(bool from_signal);
+
+  Config& config() { return cfg_; }
+  storage::Keyspace& keyspace() { return *keyspace_; }
+  uv_loop_t* loop() { return loop_; }
+  Stats& stats() { return stats_; }
+  const std::map<uint64_t, Client*>& clients() const { return clients_; }
+  Client* client_by_id(uint64_t id) const;
+  int64_t start_time_ms() const { return start_ms_; }
+  uint32_t lru_clock() const { return lru_clock_; }
+  const std::string& run_id() const { return run_id_; }
+  std::vector<Client*>& monitors() { return monitors_; }
+  int64_t last_save_unix() const { return last_save_unix_; }
+
+  // Current unix time in milliseconds (one snapshot per command: see CommandContext).
+  static int64_t now_ms();
+
+  // Runs one parsed command for a client.
+  void dispatch(Client* c, std::span<const std::string_view> args);
+  // Queues a client for the before-sleep flush.
+  void queue_write(Client* c);
+  // Writes an error reply and closes the client after it is flushed.
+  void close_client_after_reply(Client* c);
+  // Closes a client now (pending output is dropped).
+  void close_client(Client* c);
+  // Counts an error reply in INFO errorstats.
+  void count_error(std::string_view msg);
+  // Applies runtime-changeable config side effects (CONFIG SET).
+  void config_changed(std::string_view name);
+  // Called after each command with the database changes it made.
+  void add_dirty(uint64_t n) { stats_.dirty += n; }
+  size_t used_memory() const;
+  size_t rss_memory() const;
+
+  // storage::KeyspaceObserver
+  void key_modified(int db, std::string_view key) override;
+  void key_expired(int db, std::string_view key) override;
+
+ private:
+  friend struct ServerCallbacks;
+  void on_connection(uv_stream_t* listener, ClientKind kind);
+  void on_read(Client* c, ssize_t nread);
+  void process_input(Client* c);
+  void flush(Client* c);
+  void before_sleep();
+  void cron();
+  void active_expire(int64_t budget_us);
+  void check_output_limits(Client* c);
+  void feed_monitors(Client* c, std::span<const std::string_view> args);
+  void free_client(Client* c);
+
+  Config cfg_;
+  uv_loop_t* loop_;
+  std::vector<uv_tcp_t*> tcp_listeners_;
+  uv_pipe_t* unix_listener_ = nullptr;
+  uv_timer_t cron_timer_;
+  uv_prepare_t before_sleep_;
+  uv_signal_t sigterm_, sigint_;
+  std::unique_ptr<storage::Keyspace> keyspace_;
+  std::map<uint64_t, Client*> clients_;
+  std::vector<Client*> pending_;
+  std::vector<Client*> monitors_;
+  uint64_t next_client_id_ = 1;
+  Stats stats_;
+  int64_t start_ms_;
+  int64_t last_save_unix_;
+  uint32_t lru_clock_ = 0;
+  std::string run_id_;
+  bool shutting_down_ = false;
+  int64_t cron_loops_ = 0;
+};
+
+}  // namespace dq::server

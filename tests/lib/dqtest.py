@@ -1,0 +1,259 @@
+"""Test harness for dq: real servers on free ports, real clients, exact replies.
+
+Fixtures (pytest):
+  server      a dq-server started once per test module (default config)
+  r           redis-py client to `server`, FLUSHALL'ed before each test
+  raw         a RawClient (raw socket, exact RESP bytes) to `server`
+  redis_ref   Debian's redis-server started once per module (skips if not installed)
+  ref         redis-py client to `redis_ref`, FLUSHALL'ed
+  start_server(**directives) -> ServerProc   a fresh dq-server with extra directives
+
+Helpers: RawClient.cmd(*args) -> raw reply bytes; RawClient.send(bytes); read_reply_bytes();
+cli(port, *args) runs redis-cli.
+"""
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+import pytest
+import redis
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+DQ_SERVER = os.environ.get("DQ_SERVER", os.path.join(ROOT, "build", "dq-server"))
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+REDIS_CLI = shutil.which("redis-cli") or "/usr/bin/redis-cli"
+
+__all__ = [
+    "server", "r", "raw", "redis_ref", "ref", "start_server", "ServerProc", "RawClient",
+    "free_port", "cli", "encode_command", "wait_for", "DQ_SERVER", "REDIS_SERVER", "REDIS_CLI",
+]
+
+
+def free_port():
+    while True:
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        s.close()
+        if port != 6379:
+            return port
+
+
+def wait_for(pred, timeout=5.0, interval=0.01):
+    """Polls pred() until it is truthy; returns its value or raises AssertionError."""
+    deadline = time.time() + timeout
+    while True:
+        v = pred()
+        if v:
+            return v
+        if time.time() > deadline:
+            raise AssertionError("condition not met within %.1fs" % timeout)
+        time.sleep(interval)
+
+
+class ServerProc:
+    def __init__(self, binary, directives=None, config_file=None, port=None):
+        self.binary = binary
+        self.port = port or free_port()
+        self.dir = tempfile.mkdtemp(prefix="dqtest-")
+        args = [binary]
+        if config_file:
+            args.append(config_file)
+        d = {"port": str(self.port), "bind": "127.0.0.1", "save": "", "appendonly": "no",
+             "dir": self.dir}
+        if binary == REDIS_SERVER:
+            d["daemonize"] = "no"
+        d.update({k: str(v) for k, v in (directives or {}).items()})
+        for k, v in d.items():
+            args.append("--" + k.replace("_", "-"))
+            args.extend(v.split(" ") if k in ("bind", "client-output-buffer-limit") else [v])
+        self.args = args
+        self.log = open(os.path.join(self.dir, "server.log"), "w+")
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, cwd=self.dir)
+        deadline = time.time() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                break
+            except OSError:
+                if self.proc.poll() is not None or time.time() > deadline:
+                    self.log.seek(0)
+                    raise RuntimeError("server did not start: %s\n%s" % (args, self.log.read()))
+                time.sleep(0.02)
+
+    def client(self, **kw):
+        kw.setdefault("socket_timeout", 10)
+        return redis.Redis(host="127.0.0.1", port=self.port, **kw)
+
+    def raw(self):
+        return RawClient(self.port)
+
+    def log_text(self):
+        self.log.flush()
+        with open(self.log.name) as f:
+            return f.read()
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def encode_command(*args):
+    out = [b"*%d\r\n" % len(args)]
+    for a in args:
+        if isinstance(a, str):
+            a = a.encode()
+        elif isinstance(a, int):
+            a = str(a).encode()
+        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
+    return b"".join(out)
+
+
+class RawClient:
+    """A raw RESP connection: exact bytes in, exact bytes out."""
+
+    def __init__(self, port, timeout=10):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        self.buf = b""
+
+    def close(self):
+        self.sock.close()
+
+    def send(self, data):
+        self.sock.sendall(data)
+
+    def _fill(self):
+        chunk = self.sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("closed")
+        self.buf += chunk
+
+    def _line(self):
+        while b"\r\n" not in self.buf:
+            self._fill()
+        i = self.buf.index(b"\r\n")
+        line, self.buf = self.buf[:i + 2], self.buf[i + 2:]
+        return line
+
+    def _exact(self, n):
+        while len(self.buf) < n:
+            self._fill()
+        d, self.buf = self.buf[:n], self.buf[n:]
+        return d
+
+    def read_reply_bytes(self):
+        """Returns the raw bytes of one complete RESP2/RESP3 reply."""
+        line = self._line()
+        t = line[:1]
+        if t in (b"+", b"-", b":", b",", b"#", b"_", b"("):
+            return line
+        if t in (b"$", b"=", b"!"):
+            n = int(line[1:-2])
+            if n < 0:
+                return line
+            return line + self._exact(n + 2)
+        if t in (b"*", b"~", b">", b"%", b"|"):
+            n = int(line[1:-2])
+            if n < 0:
+                return line
+            if t in (b"%", b"|"):
+                n *= 2
+            parts = [line]
+            for _ in range(n):
+                parts.append(self.read_reply_bytes())
+            out = b"".join(parts)
+            if t == b"|":  # attribute: followed by the real reply
+                out += self.read_reply_bytes()
+            return out
+        raise ValueError("bad reply line %r" % line)
+
+    def cmd(self, *args):
+        self.send(encode_command(*args))
+        return self.read_reply_bytes()
+
+    def closed_by_peer(self, timeout=2.0):
+        """True if the server closes the connection (after any pending bytes)."""
+        self.sock.settimeout(timeout)
+        try:
+            while True:
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    return True
+                self.buf += chunk
+        except socket.timeout:
+            return False
+        except ConnectionResetError:
+            return True
+
+
+def cli(port, *args, input=None, timeout=30):
+    p = subprocess.run([REDIS_CLI, "-p", str(port)] + [str(a) for a in args], input=input,
+                       capture_output=True, timeout=timeout)
+    return p.stdout.decode(errors="replace"), p.returncode
+
+
+@pytest.fixture(scope="module")
+def server():
+    s = ServerProc(DQ_SERVER)
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def r(server):
+    c = server.client()
+    c.flushall()
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def raw(server):
+    c = server.raw()
+    yield c
+    c.close()
+
+
+@pytest.fixture(scope="module")
+def redis_ref():
+    if not os.path.exists(REDIS_SERVER):
+        pytest.skip("redis-server not installed: differential test skipped")
+    s = ServerProc(REDIS_SERVER)
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def ref(redis_ref):
+    c = redis_ref.client()
+    c.flushall()
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def start_server():
+    started = []
+
+    def _start(**directives):
+        s = ServerProc(DQ_SERVER, directives)
+        started.append(s)
+        return s
+
+    yield _start
+    for s in started:
+        s.stop()
