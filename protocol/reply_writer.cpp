@@ -82,18 +82,84 @@ void ReplyWriter::map(size_t pairs) {
 void ReplyWriter::set(size_t n) { header(proto_ == 3 ? '~' : '*', static_cast<int64_t>(n)); }
 void ReplyWriter::push(size_t n) { header(proto_ == 3 ? '>' : '*', static_cast<int64_t>(n)); }
 
+// Redis 7.2 (d2string + fpconv_dtoa): integral values within +-2^62 print as integers; other
+// values print their shortest round-trip digits D with D * 10^K == value, as
+//   - an integer padded with K zeros when K >= 0 and K < 8,
+//   - a plain decimal when K < 0 and (K > -7 or the decimal exponent is within +-3),
+//   - else d.ddde+X / d.ddde-X (exponent without zero padding: "1e+19", "1.5e-7").
+// Redis 7.0 printed "%.17g" instead (0.1 -> 0.10000000000000001); dq follows 7.2.
 size_t ReplyWriter::format_double(double d, char* buf) {
+  if (std::isnan(d)) {
+    std::memcpy(buf, "nan", 3);
+    return 3;
+  }
   if (std::isinf(d)) {
     const char* s = d > 0 ? "inf" : "-inf";
     size_t n = std::strlen(s);
     std::memcpy(buf, s, n);
     return n;
   }
-  if (std::isnan(d)) {
-    std::memcpy(buf, "nan", 3);
-    return 3;
+  if (d == 0) {
+    if (std::signbit(d)) {
+      std::memcpy(buf, "-0", 2);
+      return 2;
+    }
+    buf[0] = '0';
+    return 1;
   }
-  return std::to_chars(buf, buf + 32, d).ptr - buf;
+  constexpr double kIntLimit = static_cast<double>(INT64_MAX / 2);
+  if (d >= -kIntLimit && d <= kIntLimit) {
+    auto ll = static_cast<int64_t>(d);
+    if (static_cast<double>(ll) == d) return put_int(buf, ll) - buf;
+  }
+  // Shortest digits and decimal exponent, from "[-]d[.ddd]e[+-]x".
+  char sci[40];
+  char* end = std::to_chars(sci, sci + sizeof(sci), d, std::chars_format::scientific).ptr;
+  char* p = sci;
+  char* out = buf;
+  if (*p == '-') *out++ = *p++;
+  char digits[24];
+  int nd = 0;
+  for (; p < end && *p != 'e'; ++p)
+    if (*p != '.') digits[nd++] = *p;
+  int exp10 = 0;
+  std::from_chars(p[1] == '+' ? p + 2 : p + 1, end, exp10);
+  while (nd > 1 && digits[nd - 1] == '0') --nd;  // to_chars never pads, but be safe
+  int k = exp10 - nd + 1;                       // value == digits * 10^k
+  int aexp = exp10 < 0 ? -exp10 : exp10;
+  if (k >= 0 && k < 8) {
+    std::memcpy(out, digits, nd);
+    out += nd;
+    std::memset(out, '0', k);
+    out += k;
+  } else if (k < 0 && (k > -7 || aexp < 4)) {
+    int int_digits = nd + k;  // digits before the point
+    if (int_digits <= 0) {
+      *out++ = '0';
+      *out++ = '.';
+      std::memset(out, '0', -int_digits);
+      out += -int_digits;
+      std::memcpy(out, digits, nd);
+      out += nd;
+    } else {
+      std::memcpy(out, digits, int_digits);
+      out += int_digits;
+      *out++ = '.';
+      std::memcpy(out, digits + int_digits, nd - int_digits);
+      out += nd - int_digits;
+    }
+  } else {
+    *out++ = digits[0];
+    if (nd > 1) {
+      *out++ = '.';
+      std::memcpy(out, digits + 1, nd - 1);
+      out += nd - 1;
+    }
+    *out++ = 'e';
+    *out++ = exp10 < 0 ? '-' : '+';
+    out = put_int(out, aexp);
+  }
+  return out - buf;
 }
 
 void ReplyWriter::dbl(double d) {

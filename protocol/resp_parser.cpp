@@ -1,7 +1,10 @@
 #include "protocol/resp_parser.h"
 
+#include <algorithm>
 #include <climits>
 #include <cstring>
+
+#include <fmt/format.h>
 
 #include "protocol/errors.h"
 
@@ -64,14 +67,35 @@ ParseResult RequestParser::parse(const char* data, size_t len, const ParserLimit
   return parse_multibulk(data, len, limits);
 }
 
+namespace {
+// Looks for `c` in data[0, len) the way Redis's strchr() does on its NUL-terminated query
+// buffer: a NUL byte ends the search, so such a line never completes (Redis then waits until
+// the buffer passes the inline limit and fails with "too big ..."). Returns the offset, or
+// kNotYet when more bytes may still bring `c`, or kNever when a NUL came first.
+constexpr size_t kNotYet = static_cast<size_t>(-1);
+constexpr size_t kNever = static_cast<size_t>(-2);
+size_t find_line_end(const char* data, size_t len, char c) {
+  for (size_t i = 0; i < len; ++i) {
+    if (data[i] == c) return i;
+    if (data[i] == '\0') return kNever;
+  }
+  return kNotYet;
+}
+}  // namespace
+
+// Header lines and inline requests are capped at limits.max_inline bytes. Redis checks the cap
+// only when a read leaves no terminator in the buffer, so whether a longer line passes depends
+// on how the bytes were split; dq decides on the line itself (terminator past the cap, or more
+// than the cap buffered without one, is "too big"), so any split gives the same result.
 ParseResult RequestParser::parse_inline(const char* data, size_t len, const ParserLimits& limits) {
-  const char* nl = static_cast<const char*>(std::memchr(data, '\n', len));
-  if (nl == nullptr) {
-    if (len > limits.max_inline) return fail(err::kProtoBigInline);
+  size_t nl = find_line_end(data, len, '\n');
+  if (nl == kNotYet || nl == kNever || nl > limits.max_inline) {
+    if (len > limits.max_inline || (nl != kNotYet && nl != kNever))
+      return fail(err::kProtoBigInline);
     wanted_ = len + 1;
     return ParseResult::Incomplete;
   }
-  size_t line_len = nl - data;
+  size_t line_len = nl;
   consumed_ = line_len + 1;
   if (line_len > 0 && data[line_len - 1] == '\r') --line_len;
   inline_args_.clear();
@@ -86,14 +110,14 @@ ParseResult RequestParser::parse_inline(const char* data, size_t len, const Pars
 ParseResult RequestParser::parse_multibulk(const char* data, size_t len,
                                            const ParserLimits& limits) {
   if (multibulk_left_ == 0) {
-    // Header "*<count>\r\n".
-    const char* cr = static_cast<const char*>(std::memchr(data, '\r', len));
-    if (cr == nullptr) {
-      if (len > limits.max_inline) return fail(err::kProtoBigMbulkCount);
+    // Header "*<count>\r\n" (the byte after '\r' is skipped unchecked, as Redis does).
+    size_t cr_off = find_line_end(data, len, '\r');
+    if (cr_off == kNotYet || cr_off == kNever || cr_off > limits.max_inline) {
+      if (len > limits.max_inline || (cr_off != kNotYet && cr_off != kNever))
+        return fail(err::kProtoBigMbulkCount);
       wanted_ = len + 1;
       return ParseResult::Incomplete;
     }
-    size_t cr_off = cr - data;
     if (cr_off + 2 > len) {
       wanted_ = cr_off + 2;
       return ParseResult::Incomplete;
@@ -111,30 +135,29 @@ ParseResult RequestParser::parse_multibulk(const char* data, size_t len,
     }
     multibulk_left_ = count;
     offsets_.clear();
-    if (count < 1024) offsets_.reserve(count);
+    offsets_.reserve(std::min<int64_t>(count, 1024));
   }
 
   while (multibulk_left_ > 0) {
     if (bulk_len_ < 0) {
       const char* start = data + pos_;
       size_t avail = len - pos_;
-      const char* cr = static_cast<const char*>(std::memchr(start, '\r', avail));
-      if (cr == nullptr) {
-        if (avail > limits.max_inline) return fail(err::kProtoBigBulkCount);
+      size_t cr_off = find_line_end(start, avail, '\r');
+      if (cr_off == kNotYet || cr_off == kNever || cr_off > limits.max_inline) {
+        if (avail > limits.max_inline || (cr_off != kNotYet && cr_off != kNever))
+          return fail(err::kProtoBigBulkCount);
         wanted_ = len + 1;
         return ParseResult::Incomplete;
       }
-      size_t cr_off = cr - start;
       if (cr_off + 2 > avail) {
         wanted_ = pos_ + cr_off + 2;
         return ParseResult::Incomplete;
       }
       if (start[0] != '$') {
-        char got[2] = {start[0], 0};
-        std::string msg = "ERR Protocol error: expected '$', got '";
-        msg += got[0] ? std::string_view(got, 1) : std::string_view();
-        msg += "'";
-        return fail(msg);
+        // start[0] is never NUL here (find_line_end stops there); CR/LF become spaces when
+        // the error is written, as Redis's addReplyErrorFormat does.
+        return fail(fmt::format(fmt::runtime(err::kFmtProtoExpectedDollar),
+                                std::string_view(start, 1)));
       }
       int64_t bl;
       if (!parse_int64(std::string_view(start + 1, cr_off - 1), &bl) || bl < 0 ||
@@ -225,7 +248,8 @@ bool split_inline_args(std::string_view line, std::vector<std::string>* out) {
           break;
         }
         char c = line[i];
-        if (is_space(c)) {
+        // sdssplitargs ends a bare token only at ' ', \n, \r, \t (not \v or \f).
+        if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
           done = true;
         } else if (c == '"') {
           in_dq = true;

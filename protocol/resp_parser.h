@@ -16,7 +16,13 @@
 //
 // Redis quirks kept on purpose: a bulk's trailing CRLF is skipped, not checked; a multibulk
 // count <= 0 is an empty command; counts are capped at INT_MAX; unauthenticated clients may
-// not send more than 10 arguments or bulks over 16 KiB (so they cannot make us buffer much).
+// not send more than 10 arguments or bulks over 16 KiB (so they cannot make us buffer much);
+// header lines are searched as Redis's strchr() does, so a NUL byte before the CR (LF for
+// inline) means the line never completes until the buffer passes the inline limit.
+//
+// Invariant (tools/fuzz_parser.cpp checks it): the results for a byte stream do not depend
+// on how it was split across calls. Where Redis's own answer depends on its read sizes (a
+// line longer than 64 KiB that arrives at once), dq answers "too big ..." regardless.
 #pragma once
 #include <cstddef>
 #include <cstdint>
