@@ -88,6 +88,17 @@ inline constexpr sv kConfigRewriteNoFile = "ERR The server is running without a 
 inline constexpr sv kInvalidResetStat = "ERR syntax error";
 inline constexpr sv kFmtInvalidIntArg = "ERR {}";
 inline constexpr sv kErrShutdown = "ERR Errors trying to SHUTDOWN. Check logs.";
+inline constexpr sv kGetkeysInvalidCommand = "ERR Invalid command specified";
+inline constexpr sv kGetkeysInvalidArgs = "ERR Invalid number of arguments specified for command";
+inline constexpr sv kGetkeysNoKeys = "ERR The command has no key arguments";
+inline constexpr sv kFmtConfigImmutable =
+    "ERR CONFIG SET failed (possibly related to argument '{}') - can't set immutable config";
+inline constexpr sv kConfigRewriteFmt = "ERR Rewriting config file: {}";
+inline constexpr sv kFmtClientInfoSpaces =
+    "ERR {} cannot contain spaces, newlines or special characters.";
+inline constexpr sv kClientKillTypeUnknown = "ERR Unknown client type '{}'";
+inline constexpr sv kClientIdNotInteger = "ERR client-id should be greater than 0";
+inline constexpr sv kTimeoutNotInteger = "ERR timeout is not an integer or out of range";
 inline constexpr sv kNoScript = "NOSCRIPT No matching script. Please use EVAL.";
 
 }  // namespace dq::err

@@ -13,7 +13,8 @@ std::unordered_map<std::string_view, Command*>& name_index() {
 }
 
 Command* make(const CommandSpec& spec, const Command* parent) {
-  auto* c = new Command{&spec, spec.name, parent, {}, {}};
+  std::string fullname = parent ? parent->fullname + "|" + spec.name : std::string(spec.name);
+  auto* c = new Command{&spec, std::move(fullname), parent, {}, {}};
   for (const CommandSpec& s : spec.subcommands) c->subs.push_back(make(s, c));
   std::sort(c->subs.begin(), c->subs.end(),
             [](const Command* a, const Command* b) { return a->fullname < b->fullname; });
@@ -35,7 +36,8 @@ CommandTable& CommandTable::instance() {
 }
 
 CommandTable::CommandTable() {
-  for (auto family : {string_commands(), key_commands(), connection_commands(), server_commands()})
+  for (auto family : {string_commands(), key_commands(), connection_commands(), server_commands(),
+                      command_commands(), client_commands()})
     for (const CommandSpec& s : family) top_.push_back(make(s, nullptr));
   std::sort(top_.begin(), top_.end(),
             [](const Command* a, const Command* b) { return a->fullname < b->fullname; });

@@ -89,6 +89,8 @@ struct CommandSpec {
   std::span<const CommandSpec> subcommands = {};
   // Argument syntax for COMMAND DOCS (redis-cli hints), e.g. "key value [NX|XX] [GET]".
   const char* syntax = "";
+  // COMMAND INFO tips, space separated ("nondeterministic_output request_policy:all_shards").
+  const char* tips = "";
 };
 
 struct CommandStats {
@@ -133,5 +135,7 @@ std::span<const CommandSpec> string_commands();
 std::span<const CommandSpec> key_commands();
 std::span<const CommandSpec> connection_commands();
 std::span<const CommandSpec> server_commands();
+std::span<const CommandSpec> command_commands();
+std::span<const CommandSpec> client_commands();
 
 }  // namespace dq::server

@@ -111,9 +111,12 @@ Directive enum_dir(const char* name, std::string Config::*field, const char* val
       }
       start = bar + 1;
     }
-    std::string opts(values);
-    for (char& ch : opts)
-      if (ch == '|') ch = ',';
+    // Redis 7 lists the choices separated by ", ".
+    std::string opts;
+    for (char ch : std::string_view(values)) {
+      if (ch == '|') opts += ", ";
+      else opts += ch;
+    }
     return "argument(s) must be one of the following: " + opts;
   };
   d.get = [field](const Config& c) { return c.*field; };
@@ -236,8 +239,8 @@ std::vector<Directive> build() {
   v.push_back(mem_dir("maxmemory", &Config::maxmemory, 0, INT64_MAX, true,
                       "Memory limit (0: none)."));
   v.push_back(enum_dir("maxmemory-policy", &Config::maxmemory_policy,
-                       "volatile-lru|allkeys-lru|volatile-lfu|allkeys-lfu|volatile-random|"
-                       "allkeys-random|volatile-ttl|noeviction",
+                       "volatile-lru|volatile-lfu|volatile-random|volatile-ttl|allkeys-lru|"
+                       "allkeys-lfu|allkeys-random|noeviction",
                        true, "What to do when maxmemory is reached."));
   {
     Directive d{"client-output-buffer-limit", DirectiveKind::Special, true};

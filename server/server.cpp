@@ -484,7 +484,8 @@ void Server::cron() {
 
   // Active expiry: a quarter of the cron period at most (Redis's slow cycle budget).
   int64_t period_us = 1000000 / cfg_.hz;
-  active_expire(period_us * (25 + 2 * (cfg_.active_expire_effort - 1)) / 100);
+  if (active_expire_enabled_)
+    active_expire(period_us * (25 + 2 * (cfg_.active_expire_effort - 1)) / 100);
 
   // Incremental rehash: up to 1 ms per database that needs it.
   for (int i = 0; i < keyspace_->count(); ++i) {

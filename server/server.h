@@ -71,6 +71,9 @@ class Server : public storage::KeyspaceObserver {
   const std::string& run_id() const { return run_id_; }
   std::vector<Client*>& monitors() { return monitors_; }
   int64_t last_save_unix() const { return last_save_unix_; }
+  // DEBUG SET-ACTIVE-EXPIRE: the cron's active expiry cycle runs only while enabled.
+  void set_active_expire(bool on) { active_expire_enabled_ = on; }
+  bool active_expire_enabled() const { return active_expire_enabled_; }
 
   // Current unix time in milliseconds (one snapshot per command: see CommandContext).
   static int64_t now_ms();
@@ -127,6 +130,7 @@ class Server : public storage::KeyspaceObserver {
   uint32_t lru_clock_ = 0;
   std::string run_id_;
   bool shutting_down_ = false;
+  bool active_expire_enabled_ = true;
   int64_t cron_loops_ = 0;
 };
 
