@@ -4,6 +4,7 @@
 #   make test       install, build, run unit + integration + differential tests
 #   make bench      dq vs redis-server side by side (not part of make test)
 #   make lint       clang-format check + layer rules
+#   make fuzz       libFuzzer on the request parser for FUZZ_TIME seconds (installs clang)
 #   make SANITIZER=address test   the same under ASan/UBSan
 #
 # Each layer is its own static library: protocol/ and storage/ know nothing of each other,
@@ -115,6 +116,26 @@ bench: deps build
 lint:
 	@bash tools/layer_check.sh
 	@clang-format --dry-run --Werror $$(git ls-files '*.cpp' '*.h') && echo "format ok"
+
+# The parser's fuzz target (clang's libFuzzer + ASan/UBSan). clang is installed here only, not
+# by `make deps`: the build and `make test` use g++. New inputs found go to $(FUZZ_DIR)/corpus.
+FUZZ_PACKAGES := clang libfmt-dev
+FUZZ_TIME ?= 60
+FUZZ_DIR  := $(BUILD)/fuzz
+fuzz:
+	@missing=""; for p in $(FUZZ_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	fi
+	@mkdir -p $(FUZZ_DIR)/corpus
+	clang++ -std=c++20 -O1 -g -I. -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer \
+	  tools/fuzz_parser.cpp protocol/resp_parser.cpp -lfmt -o $(FUZZ_DIR)/fuzz_parser
+	$(FUZZ_DIR)/fuzz_parser -max_total_time=$(FUZZ_TIME) -max_len=4096 -timeout=10 \
+	  $(FUZZ_DIR)/corpus tools/fuzz_seeds
 
 clean:
 	rm -rf build build-* dq-server
