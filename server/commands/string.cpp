@@ -28,11 +28,12 @@ constexpr uint32_t kAnyExpire = kSetEx | kSetPx | kSetExat | kSetPxat;
 enum class ArgsFor { Set, GetEx };
 
 // Parses SET / GETEX options from index `from` as Redis's parseExtendedStringArgumentsOrReply:
-// option conflicts are syntax errors; the expire value is checked afterwards. On success
-// *expire_at is the absolute unix-ms expiry (or -1).
+// option conflicts are syntax errors. The expire value is only located here (*expire_idx,
+// 0 if none); resolve_expire() checks it later, because Redis checks it at different points
+// (SET: before anything else; GETEX: after the key lookup and the type check).
 bool parse_extended(CommandContext& ctx, size_t from, ArgsFor kind, uint32_t* flags,
-                    int64_t* expire_at) {
-  size_t expire_idx = 0;
+                    size_t* expire_idx) {
+  *expire_idx = 0;
   for (size_t j = from; j < ctx.argc(); ++j) {
     std::string_view o = ctx.arg(j);
     bool has_next = j + 1 < ctx.argc();
@@ -51,36 +52,43 @@ bool parse_extended(CommandContext& ctx, size_t from, ArgsFor kind, uint32_t* fl
     } else if (arg_is(o, "ex") && !(*flags & (kSetKeepTtl | kSetPersist | kSetExat | kSetPx |
                                              kSetPxat)) && has_next) {
       *flags |= kSetEx;
-      expire_idx = ++j;
+      *expire_idx = ++j;
     } else if (arg_is(o, "px") && !(*flags & (kSetKeepTtl | kSetPersist | kSetEx | kSetExat |
                                              kSetPxat)) && has_next) {
       *flags |= kSetPx;
-      expire_idx = ++j;
+      *expire_idx = ++j;
     } else if (arg_is(o, "exat") && !(*flags & (kSetKeepTtl | kSetPersist | kSetEx | kSetPx |
                                                kSetPxat)) && has_next) {
       *flags |= kSetExat;
-      expire_idx = ++j;
+      *expire_idx = ++j;
     } else if (arg_is(o, "pxat") && !(*flags & (kSetKeepTtl | kSetPersist | kSetEx | kSetExat |
                                                kSetPx)) && has_next) {
       *flags |= kSetPxat;
-      expire_idx = ++j;
+      *expire_idx = ++j;
     } else {
       ctx.syntax_error();
       return false;
     }
   }
+  return true;
+}
+
+// The expire argument as an absolute unix-ms time in *expire_at (-1 when there is none), as
+// Redis's getExpireMillisecondsOrReply: not an integer, <= 0, or overflowing is an error.
+bool resolve_expire(CommandContext& ctx, uint32_t flags, size_t expire_idx, ArgsFor kind,
+                    int64_t* expire_at) {
   *expire_at = -1;
   if (!expire_idx) return true;
   int64_t v;
   if (!ctx.int_arg(expire_idx, &v)) return false;
-  bool seconds = *flags & (kSetEx | kSetExat);
+  bool seconds = flags & (kSetEx | kSetExat);
   const char* name = kind == ArgsFor::Set ? "set" : "getex";
   if (v <= 0 || (seconds && v > LLONG_MAX / 1000)) {
     ctx.error_fmt(err::kFmtInvalidExpire, name);
     return false;
   }
   if (seconds) v *= 1000;
-  if (*flags & (kSetEx | kSetPx)) {
+  if (flags & (kSetEx | kSetPx)) {
     if (v > LLONG_MAX - ctx.now) {
       ctx.error_fmt(err::kFmtInvalidExpire, name);
       return false;
@@ -135,8 +143,11 @@ void set_cmd(CommandContext& ctx) {
     return ctx.reply().ok();
   }
   uint32_t flags = 0;
+  size_t expire_idx;
   int64_t expire_at;
-  if (!parse_extended(ctx, 3, ArgsFor::Set, &flags, &expire_at)) return;
+  if (!parse_extended(ctx, 3, ArgsFor::Set, &flags, &expire_idx) ||
+      !resolve_expire(ctx, flags, expire_idx, ArgsFor::Set, &expire_at))
+    return;
   Entry* old = ctx.find_write(key);
   if (flags & kSetGet) {
     if (!reply_old_value(ctx, old)) return;
@@ -187,11 +198,18 @@ void getdel_cmd(CommandContext& ctx) {
 
 void getex_cmd(CommandContext& ctx) {
   uint32_t flags = 0;
-  int64_t expire_at;
-  if (!parse_extended(ctx, 2, ArgsFor::GetEx, &flags, &expire_at)) return;
+  size_t expire_idx;
+  if (!parse_extended(ctx, 2, ArgsFor::GetEx, &flags, &expire_idx)) return;
   std::string_view key = ctx.arg(1);
   Entry* e = ctx.find_read(key);
-  if (!reply_old_value(ctx, e) || !e) return;
+  // Redis 7: a missing key answers nil and a wrong type WRONGTYPE before the expire value is
+  // looked at ("GETEX nokey EX 0" is nil, not an error).
+  if (!e) return ctx.reply().null();
+  if (e->type() != Type::String) return ctx.wrong_type();
+  int64_t expire_at;
+  if (!resolve_expire(ctx, flags, expire_idx, ArgsFor::GetEx, &expire_at)) return;
+  char buf[24];
+  ctx.reply().bulk(e->string_value(buf));
   if (expire_at >= 0) {
     if (expire_at <= ctx.now)
       ctx.db().del(key, ctx.now);
@@ -294,8 +312,9 @@ void incrbyfloat_cmd(CommandContext& ctx) {
   std::string_view s(out, n);
   bool slot = e && e->has_expire();
   int64_t exp = e ? e->expire_ms() : -1;
-  ctx.db().put(Entry::make_heap(key, Type::String, storage::Encoding::Raw,
-                                storage::HeapString::create(s, s.size()), slot, exp));
+  // Redis stores the result as a new string object: "embstr" up to 44 bytes. (An integral
+  // result such as "3" is "embstr" there too, but make_string stores it as "int".)
+  ctx.db().put(Entry::make_string(key, s, slot, exp));
   ctx.modified(key);
   ctx.reply().bulk(s);
 }
@@ -400,6 +419,11 @@ void setrange_cmd(CommandContext& ctx) {
 
 // LCS key1 key2 [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN]
 void lcs_cmd(CommandContext& ctx) {
+  // Redis 7 checks the keys' types before parsing the options.
+  Entry* ea = ctx.find_read(ctx.arg(1));
+  Entry* eb = ctx.find_read(ctx.arg(2));
+  if ((ea && ea->type() != Type::String) || (eb && eb->type() != Type::String))
+    return ctx.error("ERR The specified keys must contain string values");
   bool getlen = false, getidx = false, withmatchlen = false;
   int64_t minmatchlen = 0;
   for (size_t j = 3; j < ctx.argc(); ++j) {
@@ -417,10 +441,6 @@ void lcs_cmd(CommandContext& ctx) {
       return ctx.syntax_error();
     }
   }
-  Entry* ea = ctx.find_read(ctx.arg(1));
-  Entry* eb = ctx.find_read(ctx.arg(2));
-  if ((ea && ea->type() != Type::String) || (eb && eb->type() != Type::String))
-    return ctx.error("ERR The specified keys must contain string values");
   if (getidx && getlen) return ctx.error(err::kLcsBothLenIdx);
   char ba[24], bb[24];
   std::string a(ea ? ea->string_value(ba) : std::string_view());
