@@ -164,6 +164,22 @@ std::string obuf_set(Config& c, const std::vector<std::string>& a) {
   return "";
 }
 
+// Wraps the last directive so that only `allowed` (the default) is accepted: the feature
+// behind it is not implemented yet, and accepting another value would be a silent lie.
+void only_default(std::vector<Directive>& v, const char* why) {
+  Directive& d = v.back();
+  auto inner = d.set;
+  auto get = d.get;
+  d.set = [inner, get, why](Config& c, const std::vector<std::string>& a) -> std::string {
+    Config probe = c;
+    std::string e = inner(probe, a);
+    if (!e.empty()) return e;
+    if (get(probe) != get(Config{})) return why;
+    c = probe;
+    return "";
+  };
+}
+
 std::vector<Directive> build() {
   std::vector<Directive> v;
   {
@@ -237,7 +253,8 @@ std::vector<Directive> build() {
   v.push_back(str_dir("dir", &Config::dir, true, "Working directory (persistence files)."));
   v.push_back(str_dir("dbfilename", &Config::dbfilename, true, "RDB file name."));
   v.push_back(mem_dir("maxmemory", &Config::maxmemory, 0, INT64_MAX, true,
-                      "Memory limit (0: none)."));
+                      "Memory limit (0: none). Only 0 until eviction is implemented."));
+  only_default(v, "maxmemory is not supported by dq yet (eviction is not implemented)");
   v.push_back(enum_dir("maxmemory-policy", &Config::maxmemory_policy,
                        "volatile-lru|volatile-lfu|volatile-random|volatile-ttl|allkeys-lru|"
                        "allkeys-lfu|allkeys-random|noeviction",
@@ -267,10 +284,12 @@ std::vector<Directive> build() {
                       INT32_MAX, true, "Compact sorted set up to this many members."));
   v.push_back(int_dir("zset-max-listpack-value", &Config::zset_max_listpack_value, 0, INT32_MAX,
                       true, "Compact sorted set while members are at most this long."));
-  v.push_back(bool_dir("appendonly", &Config::appendonly, true, "Append-only file (accepted)."));
+  v.push_back(bool_dir("appendonly", &Config::appendonly, true,
+                       "Append-only file. Only 'no' until persistence is implemented."));
+  only_default(v, "appendonly yes is not supported by dq yet (no persistence)");
   v.push_back(enum_dir("appendfsync", &Config::appendfsync, "always|everysec|no", true,
-                       "AOF fsync policy (accepted)."));
-  v.push_back(str_dir("save", &Config::save, true, "RDB save points: seconds changes ..."));
+                       "AOF fsync policy (kept for CONFIG GET; no AOF yet)."));
+  v.push_back(str_dir("save", &Config::save, true, "RDB save points (seconds changes ...). Kept for CONFIG GET: dq has no persistence yet, so nothing is saved."));
   v.back().set = [](Config& c, const std::vector<std::string>& a) -> std::string {
     std::string all = join(a);
     std::istringstream is(all);
@@ -292,7 +311,8 @@ std::vector<Directive> build() {
   v.push_back(bool_dir("lazyfree-lazy-user-flush", &Config::lazyfree_lazy_user_flush, true,
                        "FLUSHALL/FLUSHDB default to ASYNC."));
   v.push_back(str_dir("notify-keyspace-events", &Config::notify_keyspace_events, true,
-                      "Keyspace notifications (accepted)."));
+                      "Keyspace notifications. Only empty until they are implemented."));
+  only_default(v, "keyspace notifications are not supported by dq yet");
   v.push_back(int_dir("active-expire-effort", &Config::active_expire_effort, 1, 10, true,
                       "Active expiry effort (1-10)."));
   v.push_back(bool_dir("activerehashing", &Config::activerehashing, true,
@@ -301,6 +321,7 @@ std::vector<Directive> build() {
                       "Script time limit in milliseconds."));
   v.push_back(bool_dir("cluster-enabled", &Config::cluster_enabled, false,
                        "Cluster mode (not yet supported: must be 'no')."));
+  only_default(v, "cluster mode is not supported by dq yet");
   return v;
 }
 

@@ -33,9 +33,9 @@ std::string_view clip(std::string_view s, size_t n) {
   return s.substr(0, n);
 }
 
-inline int64_t mono_ns() {
+inline int64_t realtime_ns() {
   timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
+  clock_gettime(CLOCK_REALTIME, &ts);
   return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
 
@@ -111,10 +111,14 @@ void Server::dispatch(Client* c, std::span<const std::string_view> args) {
 
   size_t mark = c->out.size();
   uint64_t errors_before = stats_.total_error_replies;
-  int64_t t0 = mono_ns();
-  CommandContext ctx{*this, *c, args, cmd, now_ms()};
+  // One clock read gives both the command's time snapshot and the start of its duration.
+  int64_t t0 = realtime_ns();
+  CommandContext ctx{*this, *c, args, cmd, t0 / 1000000};
   spec.handler(ctx);
-  int64_t dt = mono_ns() - t0;
+  int64_t dt = realtime_ns() - t0;
+  if (dt < 0) dt = 0;
+  cached_now_ms_ = ctx.now;
+  c->last_interaction_ms = ctx.now;
 
   ++cmd->stats.calls;
   cmd->stats.usec += static_cast<uint64_t>(dt / 1000);

@@ -306,7 +306,7 @@ void Server::on_read(Client* c, ssize_t nread) {
   c->qlen += static_cast<size_t>(nread);
   c->net_input_bytes += static_cast<uint64_t>(nread);
   stats_.net_input_bytes += static_cast<uint64_t>(nread);
-  c->last_interaction_ms = now_ms();
+  c->last_interaction_ms = cached_now_ms_;
   process_input(c);
 }
 
@@ -377,6 +377,7 @@ void Server::check_output_limits(Client* c) {
 }
 
 void Server::before_sleep() {
+  cached_now_ms_ = now_ms();
   // Flush every client that got replies during this iteration.
   for (size_t i = 0; i < pending_.size(); ++i) {
     Client* c = pending_[i];

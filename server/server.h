@@ -132,6 +132,7 @@ class Server : public storage::KeyspaceObserver {
   bool shutting_down_ = false;
   bool active_expire_enabled_ = true;
   int64_t cron_loops_ = 0;
+  int64_t cached_now_ms_ = 0;  // refreshed before each sleep and by every command
 };
 
 }  // namespace dq::server
