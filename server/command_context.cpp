@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <climits>
 
 #include "protocol/resp_parser.h"
 
@@ -42,6 +43,47 @@ bool CommandContext::long_double_arg(size_t i, long double* out) {
     return false;
   }
   return true;
+}
+
+bool CommandContext::timeout_arg(size_t i, int64_t* deadline_ms) {
+  long double t;
+  if (!storage::string_to_long_double(args[i], &t)) {
+    error(err::kTimeoutNotFloat);
+    return false;
+  }
+  t *= 1000.0L;
+  if (t > static_cast<long double>(INT64_MAX)) {
+    error("ERR timeout is out of range");
+    return false;
+  }
+  // ceil: a small positive timeout never becomes 0 (which would mean forever).
+  int64_t ms = static_cast<int64_t>(std::ceil(t));
+  if (ms < 0) {
+    error(err::kTimeoutNegative);
+    return false;
+  }
+  if (ms > 0) {
+    if (ms > INT64_MAX - now) {
+      error("ERR timeout is out of range");
+      return false;
+    }
+    ms += now;
+  }
+  *deadline_ms = ms;
+  return true;
+}
+
+void CommandContext::block(std::span<const std::string_view> keys, int64_t deadline_ms,
+                           storage::Type type, TimeoutReply on_timeout) {
+  if (retry) {
+    still_blocked = true;
+    return;
+  }
+  if (in_exec) {
+    if (on_timeout == TimeoutReply::NullBulk) reply().null(); else reply().null_array();
+    return;
+  }
+  server.blocking().block(&client, cmd, args, keys, deadline_ms, type, on_timeout);
 }
 
 storage::Entry* CommandContext::find_read(std::string_view key) {

@@ -11,6 +11,7 @@
 
 #include "protocol/errors.h"
 #include "protocol/reply_writer.h"
+#include "server/blocking.h"
 #include "server/connection.h"
 #include "server/server.h"
 #include "storage/keyspace.h"
@@ -23,6 +24,9 @@ struct CommandContext {
   std::span<const std::string_view> args;
   const Command* cmd;
   int64_t now;  // unix ms, one snapshot per command
+  bool retry = false;          // re-run of a blocked command after a wake-up
+  bool still_blocked = false;  // set by block() during a retry that found nothing
+  bool in_exec = false;        // running inside EXEC: blocking commands don't block
 
   protocol::ReplyWriter& reply() { return client.reply; }
   storage::Db& db() { return *client.db; }
@@ -45,6 +49,14 @@ struct CommandContext {
   // Parses argument i as a finite double (Redis's getDoubleFromObject); replies on failure.
   bool double_arg(size_t i, double* out, std::string_view err_msg = err::kNotFloat);
   bool long_double_arg(size_t i, long double* out);
+
+  // Parses a blocking timeout (seconds as a double, Redis's rules) into an absolute unix-ms
+  // deadline (0 = forever). Replies on error.
+  bool timeout_arg(size_t i, int64_t* deadline_ms);
+  // Nothing to serve: park the client on keys until deadline (or, inside MULTI/EXEC, reply
+  // the timeout reply now; during a wake-up retry, stay parked).
+  void block(std::span<const std::string_view> keys, int64_t deadline_ms, storage::Type type,
+             TimeoutReply on_timeout);
 
   // Key lookups. find_read counts keyspace hits/misses and refreshes the LRU clock (unless
   // the client set CLIENT NO-TOUCH); find_write does neither.

@@ -43,6 +43,8 @@ enum CmdFlag : uint32_t {
   kAsking = 1u << 18,
   // dq-internal (not printed): allowed in RESP2 subscribe mode.
   kSubscribeOk = 1u << 30,
+  // dq-internal: runs immediately inside MULTI (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET).
+  kTxControl = 1u << 29,
 };
 
 // ACL categories (names as "@keyspace", ...).
@@ -137,5 +139,7 @@ std::span<const CommandSpec> connection_commands();
 std::span<const CommandSpec> server_commands();
 std::span<const CommandSpec> command_commands();
 std::span<const CommandSpec> client_commands();
+std::span<const CommandSpec> list_commands();
+std::span<const CommandSpec> transaction_commands();
 
 }  // namespace dq::server

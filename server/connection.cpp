@@ -4,6 +4,7 @@
 #include <cstring>
 #include <new>
 
+#include "server/blocking.h"
 #include "server/server.h"
 
 namespace dq::server {
@@ -55,11 +56,13 @@ std::string Client::flags_string() const {
   if (monitor) f += 'O';
   if (sub_channels + sub_patterns + sub_shard > 0) f += 'P';
   if (in_multi) f += 'x';
+  if (blocked) f += 'b';
+  if (dirty_cas) f += 'd';
   if (close_after_reply) f += 'c';
   if (kind == ClientKind::Unix) f += 'U';
   if (no_evict) f += 'e';
   if (no_touch) f += 'T';
-  if (f.empty()) f = "N";
+  if (f.empty()) f.push_back('N');
   return f;
 }
 

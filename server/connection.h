@@ -26,6 +26,13 @@ namespace dq::server {
 
 class Server;
 struct Command;
+struct BlockedState;
+
+// A command queued inside MULTI: it owns copies of its arguments.
+struct QueuedCommand {
+  const Command* cmd;
+  std::vector<std::string> args;
+};
 
 enum class ClientKind : uint8_t { Tcp, Unix };
 
@@ -84,8 +91,15 @@ struct Client {
   // Subscription counts (pub/sub state lives with the pub/sub subsystem).
   size_t sub_channels = 0, sub_patterns = 0, sub_shard = 0;
   bool in_multi = false;
+  bool multi_error = false;  // a queueing error: EXEC answers EXECABORT
+  bool dirty_cas = false;    // a WATCHed key changed: EXEC answers a null array
+  std::vector<QueuedCommand> queued;
+  std::vector<std::pair<int, std::string>> watched;  // (db, key)
   size_t multi_count = 0;
   size_t watch_count = 0;
+
+  // Non-null while parked by a blocking command (BLPOP ...).
+  std::unique_ptr<BlockedState> blocked;
 
   // Ensures at least `want` free bytes at the tail of the query buffer (compacting first).
   void reserve_query(size_t want);

@@ -63,69 +63,55 @@ void append_repr(std::string& out, std::string_view s) {
 
 }  // namespace
 
+// Answers a gate's error. Inside MULTI it also dooms the transaction (EXECABORT), as
+// Redis's rejectCommand does.
+void Server::reject(Client* c, Command* cmd, std::string_view msg) {
+  count_error(msg);
+  if (cmd) ++cmd->stats.rejected;
+  if (c->in_multi) c->multi_error = true;
+  c->reply.error(msg);
+}
+
 void Server::dispatch(Client* c, std::span<const std::string_view> args) {
-  protocol::ReplyWriter& reply = c->reply;
   Command* top = CommandTable::instance().find(args[0]);
-  if (!top) {
-    std::string msg = fmt::format(err::kFmtUnknownCommand, clip(args[0], 128), args_preview(args));
-    count_error(msg);
-    reply.error(msg);
-    return;
-  }
+  if (!top)
+    return reject(c, nullptr,
+                  fmt::format(err::kFmtUnknownCommand, clip(args[0], 128), args_preview(args)));
   Command* cmd = top;
   if (top->is_container() && args.size() >= 2) {
     cmd = const_cast<Command*>(top->find_sub(args[1]));
     if (!cmd) {
       std::string upper(top->fullname);
       for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-      std::string msg = fmt::format(err::kFmtUnknownSubcommand, clip(args[1], 128), upper);
-      count_error(msg);
-      ++top->stats.rejected;
-      reply.error(msg);
-      return;
+      return reject(c, top, fmt::format(err::kFmtUnknownSubcommand, clip(args[1], 128), upper));
     }
   }
   const CommandSpec& spec = *cmd->spec;
   int argc = static_cast<int>(args.size());
-  if ((spec.arity > 0 && argc != spec.arity) || argc < -spec.arity) {
-    std::string msg = fmt::format(err::kFmtWrongArity, cmd->fullname);
-    count_error(msg);
-    ++cmd->stats.rejected;
-    reply.error(msg);
-    return;
-  }
-  if (!c->authenticated && !(spec.flags & kNoAuth)) {
-    count_error(err::kNoAuth);
-    ++cmd->stats.rejected;
-    reply.error(err::kNoAuth);
-    return;
-  }
+  if ((spec.arity > 0 && argc != spec.arity) || argc < -spec.arity)
+    return reject(c, cmd, fmt::format(err::kFmtWrongArity, cmd->fullname));
+  if (!c->authenticated && !(spec.flags & kNoAuth)) return reject(c, cmd, err::kNoAuth);
   if (c->reply.proto() == 2 && (c->sub_channels + c->sub_patterns + c->sub_shard) > 0 &&
-      !(spec.flags & kSubscribeOk)) {
-    std::string msg = fmt::format(err::kFmtSubscribeContext, cmd->fullname);
-    count_error(msg);
-    ++cmd->stats.rejected;
-    reply.error(msg);
+      !(spec.flags & kSubscribeOk))
+    return reject(c, cmd, fmt::format(err::kFmtSubscribeContext, cmd->fullname));
+
+  // MULTI: everything but the transaction-control commands is queued (with owned args).
+  if (c->in_multi && !(spec.flags & kTxControl)) {
+    if (spec.flags & kNoMulti) {
+      return reject(c, cmd, err::kFmtNotAllowedInMulti);
+    }
+    QueuedCommand q{cmd, {}};
+    q.args.assign(args.begin(), args.end());
+    c->queued.push_back(std::move(q));
+    c->multi_count = c->queued.size();
+    c->reply.raw("+QUEUED\r\n");
     return;
   }
 
   size_t mark = c->out.size();
-  uint64_t errors_before = stats_.total_error_replies;
-  // One clock read gives both the command's time snapshot and the start of its duration.
-  int64_t t0 = realtime_ns();
-  CommandContext ctx{*this, *c, args, cmd, t0 / 1000000};
-  spec.handler(ctx);
-  int64_t dt = realtime_ns() - t0;
-  if (dt < 0) dt = 0;
-  cached_now_ms_ = ctx.now;
+  CommandContext ctx{*this, *c, args, cmd, 0};
+  run_handler(ctx);
   c->last_interaction_ms = ctx.now;
-
-  ++cmd->stats.calls;
-  cmd->stats.usec += static_cast<uint64_t>(dt / 1000);
-  if (stats_.total_error_replies != errors_before) ++cmd->stats.failed;
-  ++stats_.total_commands;
-  ++c->commands_processed;
-  c->last_cmd = cmd;
 
   // CLIENT REPLY OFF / SKIP: replies are dropped (CLIENT REPLY arms the flags).
   if (c->reply_off || c->skip_current) c->out.truncate_to(mark);
@@ -136,6 +122,26 @@ void Server::dispatch(Client* c, std::span<const std::string_view> args) {
   }
 
   if (!monitors_.empty() && !(spec.flags & (kSkipMonitor | kAdmin))) feed_monitors(c, args);
+  // Keys this command made ready wake their blocked clients now, in blocking order.
+  if (blocking_.has_ready()) blocking_.serve_ready();
+}
+
+void Server::run_handler(CommandContext& ctx) {
+  Command* cmd = const_cast<Command*>(ctx.cmd);
+  uint64_t errors_before = stats_.total_error_replies;
+  // One clock read gives both the command's time snapshot and the start of its duration.
+  int64_t t0 = realtime_ns();
+  ctx.now = t0 / 1000000;
+  cmd->spec->handler(ctx);
+  int64_t dt = realtime_ns() - t0;
+  if (dt < 0) dt = 0;
+  cached_now_ms_ = ctx.now;
+  ++cmd->stats.calls;
+  cmd->stats.usec += static_cast<uint64_t>(dt / 1000);
+  if (stats_.total_error_replies != errors_before) ++cmd->stats.failed;
+  ++stats_.total_commands;
+  ++ctx.client.commands_processed;
+  ctx.client.last_cmd = cmd;
 }
 
 void Server::feed_monitors(Client* c, std::span<const std::string_view> args) {

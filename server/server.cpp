@@ -193,6 +193,7 @@ std::string Server::start() {
   uv_prepare_init(loop_, &before_sleep_);
   before_sleep_.data = this;
   uv_prepare_start(&before_sleep_, ServerCallbacks::before_sleep);
+  blocking_.start(loop_);
   uv_signal_init(loop_, &sigterm_);
   sigterm_.data = this;
   uv_signal_start(&sigterm_, ServerCallbacks::signal, SIGTERM);
@@ -230,6 +231,7 @@ void Server::shutdown(bool from_signal) {
   }
   uv_timer_stop(&cron_timer_);
   uv_close(reinterpret_cast<uv_handle_t*>(&cron_timer_), ServerCallbacks::close_noop);
+  blocking_.stop();
   uv_prepare_stop(&before_sleep_);
   uv_close(reinterpret_cast<uv_handle_t*>(&before_sleep_), ServerCallbacks::close_noop);
   uv_close(reinterpret_cast<uv_handle_t*>(&sigterm_), ServerCallbacks::close_noop);
@@ -313,7 +315,7 @@ void Server::on_read(Client* c, ssize_t nread) {
 void Server::process_input(Client* c) {
   protocol::ParserLimits limits;
   limits.max_bulk_len = cfg_.proto_max_bulk_len;
-  while (!c->closing && !c->close_after_reply && c->qpos < c->qlen) {
+  while (!c->closing && !c->close_after_reply && !c->blocked && c->qpos < c->qlen) {
     limits.auth_required = !c->authenticated;
     auto r = c->parser.parse(c->qbuf + c->qpos, c->qlen - c->qpos, limits);
     if (r == protocol::ParseResult::Incomplete) break;
@@ -378,6 +380,13 @@ void Server::check_output_limits(Client* c) {
 
 void Server::before_sleep() {
   cached_now_ms_ = now_ms();
+  // Clients released from BLPOP & co. resume their pipelined input.
+  for (int round = 0; round < 16; ++round) {
+    std::vector<Client*> resumed = blocking_.take_unblocked();
+    if (resumed.empty()) break;
+    for (Client* c : resumed)
+      if (!c->closing && !c->blocked && c->qpos < c->qlen) process_input(c);
+  }
   // Flush every client that got replies during this iteration.
   for (size_t i = 0; i < pending_.size(); ++i) {
     Client* c = pending_[i];
@@ -442,8 +451,46 @@ void Server::close_client(Client* c) {
   uv_close(c->uvhandle(), ServerCallbacks::closed);
 }
 
-void Server::free_client(Client*) {
-  // Subsystems (pub/sub, blocking, WATCH) release the client's state here.
+void Server::free_client(Client* c) {
+  // Subsystems release the client's state here; nothing may point at it afterwards.
+  blocking_.unblock(c);
+  blocking_.forget_unblocked(c);
+  discard_transaction(c);
+  unwatch_all(c);
+}
+
+void Server::watch_key(Client* c, int db, std::string_view key) {
+  for (const auto& w : c->watched)
+    if (w.first == db && w.second == key) return;
+  c->watched.emplace_back(db, std::string(key));
+  watched_[{db, std::string(key)}].push_back(c);
+  c->watch_count = c->watched.size();
+}
+
+void Server::unwatch_all(Client* c) {
+  for (const auto& w : c->watched) {
+    auto it = watched_.find(w);
+    if (it == watched_.end()) continue;
+    auto& v = it->second;
+    v.erase(std::remove(v.begin(), v.end(), c), v.end());
+    if (v.empty()) watched_.erase(it);
+  }
+  c->watched.clear();
+  c->watch_count = 0;
+  c->dirty_cas = false;
+}
+
+void Server::touch_all_watched(int db) {
+  for (auto& [k, clients] : watched_)
+    if (k.first == db)
+      for (Client* c : clients) c->dirty_cas = true;
+}
+
+void Server::discard_transaction(Client* c) {
+  c->in_multi = false;
+  c->multi_error = false;
+  c->queued.clear();
+  c->multi_count = 0;
 }
 
 void Server::count_error(std::string_view msg) {
@@ -526,9 +573,12 @@ void Server::active_expire(int64_t budget_us) {
 }
 
 void Server::key_modified(int db, std::string_view key) {
-  (void)db;
-  (void)key;
-  // WATCH invalidation and blocked-client wake-ups hook in here.
+  if (!watched_.empty()) {
+    auto it = watched_.find({db, std::string(key)});
+    if (it != watched_.end())
+      for (Client* c : it->second) c->dirty_cas = true;
+  }
+  blocking_.signal_key(db, key);
 }
 
 void Server::key_expired(int db, std::string_view key) {

@@ -14,18 +14,22 @@
 
 #include <cstdint>
 #include <map>
+#include <unordered_map>
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "server/blocking.h"
 #include "server/command_table.h"
 #include "server/config.h"
 #include "server/connection.h"
 #include "storage/keyspace.h"
 
 namespace dq::server {
+
+struct CommandContext;
 
 struct Stats {
   uint64_t total_connections = 0;
@@ -78,8 +82,19 @@ class Server : public storage::KeyspaceObserver {
   // Current unix time in milliseconds (one snapshot per command: see CommandContext).
   static int64_t now_ms();
 
-  // Runs one parsed command for a client.
+  // Runs one parsed command for a client (gates, handler, wake-ups).
   void dispatch(Client* c, std::span<const std::string_view> args);
+  // Runs a handler and counts it in the command's statistics (dispatch, EXEC, wake-ups).
+  void run_handler(CommandContext& ctx);
+  BlockingManager& blocking() { return blocking_; }
+
+  // WATCH: (db, key) -> clients watching it; a change dirties them (EXEC fails).
+  void watch_key(Client* c, int db, std::string_view key);
+  void unwatch_all(Client* c);
+  // FLUSHDB / FLUSHALL / SWAPDB: dirty every client watching a key of db.
+  void touch_all_watched(int db);
+  // Leaves MULTI state (EXEC, DISCARD, RESET, disconnect).
+  void discard_transaction(Client* c);
   // Queues a client for the before-sleep flush.
   void queue_write(Client* c);
   // Writes an error reply and closes the client after it is flushed.
@@ -110,6 +125,7 @@ class Server : public storage::KeyspaceObserver {
   void active_expire(int64_t budget_us);
   void check_output_limits(Client* c);
   void feed_monitors(Client* c, std::span<const std::string_view> args);
+  void reject(Client* c, Command* cmd, std::string_view msg);
   void free_client(Client* c);
 
   Config cfg_;
@@ -123,6 +139,13 @@ class Server : public storage::KeyspaceObserver {
   std::map<uint64_t, Client*> clients_;
   std::vector<Client*> pending_;
   std::vector<Client*> monitors_;
+  BlockingManager blocking_{*this};
+  struct WatchKeyHash {
+    size_t operator()(const std::pair<int, std::string>& k) const {
+      return std::hash<std::string>()(k.second) ^ static_cast<size_t>(k.first);
+    }
+  };
+  std::unordered_map<std::pair<int, std::string>, std::vector<Client*>, WatchKeyHash> watched_;
   uint64_t next_client_id_ = 1;
   Stats stats_;
   int64_t start_ms_;
