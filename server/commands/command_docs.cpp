@@ -272,7 +272,14 @@ class SyntaxParser {
 
   static Arg word_arg(std::string_view w) {
     Arg a;
+    // "name:type" only for a known type: "ip:port" stays one name.
     size_t colon = w.find(':');
+    if (colon != std::string_view::npos) {
+      std::string_view t = w.substr(colon + 1);
+      if (t != "integer" && t != "double" && t != "string" && t != "key" && t != "pattern" &&
+          t != "unix-time")
+        colon = std::string_view::npos;
+    }
     std::string_view name = w.substr(0, colon);
     if (is_token_word(name)) {
       a.name = lower_str(name);
