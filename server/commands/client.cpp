@@ -1,7 +1,7 @@
 // client.cpp — CLIENT: connection introspection and per-connection switches.
 //
 // ID, SETNAME, GETNAME, SETINFO, INFO, LIST, KILL (old "addr" form and the filter form),
-// REPLY ON|OFF|SKIP, NO-EVICT, NO-TOUCH, PAUSE / UNPAUSE, GETREDIR, HELP.
+// REPLY ON|OFF|SKIP, NO-EVICT, NO-TOUCH, PAUSE / UNPAUSE, UNBLOCK, GETREDIR, HELP.
 //
 // CLIENT LIST lines carry Redis 7.2's fields in Redis's order. Memory figures are dq's own
 // (query buffer capacity, output buffer blocks), not jemalloc's. CLIENT PAUSE is accepted
@@ -251,6 +251,22 @@ void client_unpause_cmd(CommandContext& ctx) { ctx.reply().ok(); }
 
 void client_getredir_cmd(CommandContext& ctx) { ctx.reply().integer(-1); }
 
+void client_unblock_cmd(CommandContext& ctx) {
+  int64_t id;
+  if (!ctx.int_arg(2, &id)) return;
+  bool error = false;
+  if (ctx.argc() == 4) {
+    if (arg_is(ctx.arg(3), "error")) error = true;
+    else if (!arg_is(ctx.arg(3), "timeout"))
+      return ctx.error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+  } else if (ctx.argc() > 4) {
+    return ctx.syntax_error();
+  }
+  Client* c = id > 0 ? ctx.server.client_by_id(static_cast<uint64_t>(id)) : nullptr;
+  bool done = c && ctx.server.blocking().unblock_by_request(c, error);
+  ctx.reply().integer(done ? 1 : 0);
+}
+
 void client_help_cmd(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
       "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -284,6 +300,8 @@ void client_help_cmd(CommandContext& ctx) {
       "      Return clients of specified type.",
       "UNPAUSE",
       "    Stop the current client pause, resuming traffic.",
+      "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+      "    Unblock the specified blocked client.",
       "PAUSE <timeout> [WRITE|ALL]",
       "    Suspend all, or just write, clients for <timeout> milliseconds.",
       "REPLY (ON|OFF|SKIP)",
@@ -349,6 +367,10 @@ constexpr CommandSpec kClientSubs[] = {
      client_setinfo_cmd, {}, "(LIB-NAME libname|LIB-VER libver)", "request_policy:all_nodes response_policy:all_succeeded"},
     {"setname", 3, kBase, {}, kAclC, "connection", "Sets the connection name.", "2.6.9", "O(1)",
      client_setname_cmd, {}, "connection-name", "request_policy:all_nodes response_policy:all_succeeded"},
+    {"unblock", -3, kAdm, {}, kAclAdm, "connection",
+     "Unblocks a client blocked by a blocking command from a different connection.", "5.0.0",
+     "O(log N) where N is the number of client connections", client_unblock_cmd, {},
+     "client-id [TIMEOUT|ERROR]"},
     {"unpause", 2, kAdm, {}, kAclAdm, "connection",
      "Resumes processing commands from paused clients.", "6.2.0", "O(N) Where N is the number of paused clients",
      client_unpause_cmd, {}, ""},

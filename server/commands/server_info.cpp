@@ -131,11 +131,13 @@ void info_server(InfoBuilder& b, CommandContext& ctx) {
 
 void info_clients(InfoBuilder& b, CommandContext& ctx) {
   Server& s = ctx.server;
-  size_t max_in = 0, max_out = 0, pubsub = 0;
+  size_t max_in = 0, max_out = 0, pubsub = 0, watching = 0, watched_keys = 0;
   for (const auto& [id, c] : s.clients()) {
     max_in = std::max(max_in, c->qcap);
     max_out = std::max(max_out, c->out.memory());
     if (c->sub_channels + c->sub_patterns + c->sub_shard) ++pubsub;
+    if (c->watch_count) ++watching;
+    watched_keys += c->watch_count;
   }
   b.header("Clients");
   b.field("connected_clients", s.clients().size());
@@ -143,12 +145,12 @@ void info_clients(InfoBuilder& b, CommandContext& ctx) {
   b.field("maxclients", s.config().maxclients);
   b.field("client_recent_max_input_buffer", max_in);
   b.field("client_recent_max_output_buffer", max_out);
-  b.field("blocked_clients", 0);
+  b.field("blocked_clients", s.blocking().blocked_count());
   b.field("tracking_clients", 0);
   b.field("pubsub_clients", pubsub);
-  b.field("watching_clients", 0);
+  b.field("watching_clients", watching);
   b.field("clients_in_timeout_table", 0);
-  b.field("total_watched_keys", 0);
+  b.field("total_watched_keys", watched_keys);
   b.field("total_blocking_keys", 0);
   b.field("total_blocking_keys_on_nokey", 0);
 }

@@ -192,3 +192,18 @@ def test_redis_py_client_list(r):
     assert rows and all("id" in x and "cmd" in x for x in rows)
     assert r.client_setname("py") is True and r.client_getname() == "py"
     assert isinstance(r.client_id(), int)
+
+
+def test_unblock(server, raw):
+    blocked = server.raw()
+    bid = int(blocked.cmd("CLIENT", "ID")[1:-2])
+    blocked.send(b"*3\r\n$5\r\nBLPOP\r\n$9\r\nunblock:q\r\n$1\r\n0\r\n")
+    wait_for(lambda: b"blocked_clients:1" in raw.cmd("INFO", "clients"))
+    assert raw.cmd("CLIENT", "UNBLOCK", str(bid), "ERROR") == b":1\r\n"
+    assert blocked.read_reply_bytes().startswith(b"-UNBLOCKED")
+    assert raw.cmd("CLIENT", "UNBLOCK", str(bid)) == b":0\r\n"
+    assert raw.cmd("CLIENT", "UNBLOCK", "abc") == \
+        b"-ERR value is not an integer or out of range\r\n"
+    assert raw.cmd("CLIENT", "UNBLOCK", str(bid), "FOO") == \
+        b"-ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR\r\n"
+    blocked.close()

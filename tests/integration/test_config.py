@@ -33,13 +33,15 @@ def test_config_get_values_print_as_redis(r):
 
 def test_config_set_and_get(r, server):
     try:
-        assert r.config_set("maxmemory", "1mb") is True
-        assert r.config_get("maxmemory") == {"maxmemory": "1048576"}
-        assert r.execute_command("CONFIG", "SET", "hz", "20", "maxmemory", "0") == b"OK"
+        assert r.config_set("proto-max-bulk-len", "2mb") is True
+        assert r.config_get("proto-max-bulk-len") == {"proto-max-bulk-len": "2097152"}
+        assert r.execute_command("CONFIG", "SET", "hz", "20", "timeout", "7") == b"OK"
         assert r.config_get("hz") == {"hz": "20"}
+        assert r.config_get("timeout") == {"timeout": "7"}
         assert r.info("server")["hz"] == 20
     finally:
-        r.execute_command("CONFIG", "SET", "hz", "10", "maxmemory", "0")
+        r.execute_command("CONFIG", "SET", "hz", "10", "timeout", "0",
+                          "proto-max-bulk-len", "512mb")
 
 
 def test_config_set_errors(raw):
@@ -53,9 +55,9 @@ def test_config_set_errors(raw):
     assert raw.cmd("CONFIG", "SET", "daemonize", "yes") == \
         b"-ERR CONFIG SET failed (possibly related to argument 'daemonize') - can't set " \
         b"immutable config\r\n"
-    assert raw.cmd("CONFIG", "SET", "maxmemory", "1x") == \
-        b"-ERR CONFIG SET failed (possibly related to argument 'maxmemory') - argument must " \
-        b"be a memory value\r\n"
+    assert raw.cmd("CONFIG", "SET", "proto-max-bulk-len", "1x") == \
+        b"-ERR CONFIG SET failed (possibly related to argument 'proto-max-bulk-len') - " \
+        b"argument must be a memory value\r\n"
     assert raw.cmd("CONFIG", "SET", "maxmemory-policy", "foo") == \
         b"-ERR CONFIG SET failed (possibly related to argument 'maxmemory-policy') - " \
         b"argument(s) must be one of the following: volatile-lru, volatile-lfu, " \
@@ -72,22 +74,22 @@ def test_config_set_errors(raw):
 
 
 def test_config_set_is_atomic(r):
-    before = r.config_get("maxmemory")
+    before = r.config_get("timeout")
     with pytest.raises(Exception) as e:
-        r.execute_command("CONFIG", "SET", "maxmemory", "5mb", "hz", "bad")
+        r.execute_command("CONFIG", "SET", "timeout", "5", "hz", "bad")
     assert "possibly related to argument 'hz'" in str(e.value)
-    assert r.config_get("maxmemory") == before
+    assert r.config_get("timeout") == before
     with pytest.raises(Exception):
-        r.execute_command("CONFIG", "SET", "maxmemory", "5mb", "nope", "1")
-    assert r.config_get("maxmemory") == before
+        r.execute_command("CONFIG", "SET", "timeout", "5", "nope", "1")
+    assert r.config_get("timeout") == before
 
 
 def test_config_set_case_insensitive_name(r):
     try:
-        assert r.execute_command("CONFIG", "SET", "MaxMemory", "2mb") == b"OK"
-        assert r.config_get("maxmemory") == {"maxmemory": "2097152"}
+        assert r.execute_command("CONFIG", "SET", "Proto-Max-Bulk-Len", "2mb") == b"OK"
+        assert r.config_get("proto-max-bulk-len") == {"proto-max-bulk-len": "2097152"}
     finally:
-        r.config_set("maxmemory", "0")
+        r.config_set("proto-max-bulk-len", "512mb")
 
 
 def test_config_set_loglevel_applies(r):
@@ -124,11 +126,11 @@ def test_config_rewrite_with_file(tmp_path):
     s = ServerProc(DQ_SERVER, config_file=str(conf))
     try:
         c = s.client()
-        assert c.config_set("maxmemory", "3mb") is True
+        assert c.config_set("proto-max-bulk-len", "3mb") is True
         assert c.execute_command("CONFIG", "REWRITE") == b"OK"
         text = conf.read_text()
         assert 'hz "15"' in text or "hz 15" in text
-        assert "maxmemory" in text and "3145728" in text
+        assert "proto-max-bulk-len" in text and "3145728" in text
         c.close()
     finally:
         s.stop()
