@@ -66,6 +66,19 @@ inline constexpr sv kGetexPersist = "ERR syntax error";
 inline constexpr sv kLcsBothLenIdx =
     "ERR If you want both the length and indexes, please just use IDX.";
 inline constexpr sv kSelectNotAllowedCluster = "ERR SELECT is not allowed in cluster mode";
+inline constexpr sv kIntOutOfRange =
+    "ERR value is out of range, value must between -2147483648 and 2147483647";
+inline constexpr sv kInvalidFirstDbIndex = "ERR invalid first DB index";
+inline constexpr sv kInvalidSecondDbIndex = "ERR invalid second DB index";
+inline constexpr sv kFmtUnsupportedOption = "ERR Unsupported option {}";
+inline constexpr sv kGtAndLt = "ERR GT and LT options at the same time are not compatible";
+inline constexpr sv kLfuNotSelected =
+    "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note "
+    "that when switching between policies at runtime LRU and LFU data will take some time to "
+    "adjust.";
+inline constexpr sv kLfuSelectedNoIdle =
+    "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when "
+    "switching between policies at runtime LRU and LFU data will take some time to adjust.";
 
 // --- transactions ---
 inline constexpr sv kMultiNested = "ERR MULTI calls can not be nested";

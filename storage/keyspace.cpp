@@ -77,6 +77,36 @@ Entry* Db::take(std::string_view key) {
   return e;
 }
 
+Entry* Db::rename(std::string_view from, std::string_view to, int64_t now_ms) {
+  Entry* e = find(from, now_ms);
+  if (!e || from == to) return e;
+  find(to, now_ms);  // an expired destination is reclaimed (and reported) first
+  Entry* ne = rekey_entry(take(from), to);
+  put(ne);
+  return ne;
+}
+
+Entry* rekey_entry(Entry* old, std::string_view key) {
+  Entry* e;
+  bool slot = old->has_expire_slot();
+  int64_t exp = old->expire_ms();
+  switch (old->encoding()) {
+    case Encoding::Int: e = Entry::make_int(key, old->int_value(), slot, exp); break;
+    case Encoding::Embstr: {
+      char buf[24];
+      e = Entry::make_string(key, old->string_value(buf), slot, exp);
+      break;
+    }
+    default:
+      e = Entry::make_heap(key, old->type(), old->encoding(), old->heap_ptr(), slot, exp);
+      old->set_heap_ptr(nullptr);  // the value now belongs to e
+      break;
+  }
+  e->set_lru(old->lru());
+  Entry::destroy(old);
+  return e;
+}
+
 Entry* Db::set_expire(Entry* e, int64_t ms) {
   bool had = e->has_expire();
   if (ms < 0) {
@@ -87,9 +117,12 @@ Entry* Db::set_expire(Entry* e, int64_t ms) {
     return e;
   }
   if (!e->has_expire_slot()) {
+    // with_expire_slot frees e: take its chain link first (replace_at would read freed memory).
     Entry** link = dict_.find_link(e->key());
+    Entry* next = e->next;
     Entry* ne = Entry::with_expire_slot(e, true);
-    Dict<Entry>::replace_at(link, ne);
+    ne->next = next;
+    *link = ne;
     e = ne;
   }
   e->set_expire_ms(ms);
@@ -209,13 +242,17 @@ bool match_token(std::string_view p, char c, bool nocase, size_t* len) {
         break;
       }
       if (p[i] == '\\' && i + 1 < p.size()) {
-        if (fold(p[i + 1], nocase) == fold(c, nocase)) match = true;
+        if (p[i + 1] == c) match = true;  // Redis compares escapes exactly, even with nocase
         i += 2;
       } else if (p[i] == ']') {
         break;
       } else if (i + 2 < p.size() && p[i + 1] == '-') {
-        char a = fold(p[i], nocase), b = fold(p[i + 2], nocase), x = fold(c, nocase);
+        // As Redis: order the bounds first, then fold case ([Z-a] with nocase is empty).
+        char a = p[i], b = p[i + 2];
         if (a > b) std::swap(a, b);
+        a = fold(a, nocase);
+        b = fold(b, nocase);
+        char x = fold(c, nocase);
         if (x >= a && x <= b) match = true;
         i += 3;
       } else {

@@ -74,6 +74,10 @@ class Db {
   bool del(std::string_view key, int64_t now_ms);
   // Unlinks without freeing (caller owns the entry).
   Entry* take(std::string_view key);
+  // RENAME: the live entry under `from` moves to `to` with its value, TTL and LRU clock,
+  // replacing whatever `to` held. Returns the moved entry, or nullptr if `from` is absent.
+  // from == to leaves the key untouched and returns it.
+  Entry* rename(std::string_view from, std::string_view to, int64_t now_ms);
 
   // Sets or clears (ms < 0) the TTL of a present entry. Returns the (possibly reallocated) entry.
   Entry* set_expire(Entry* e, int64_t ms);
@@ -116,6 +120,10 @@ class Db {
   size_t volatile_ = 0;
   uint64_t expire_cursor_ = 0;
 };
+
+// A new entry under `key` that takes over old's value, TTL and LRU clock; old is freed
+// (without its value). For RENAME: values are never copied.
+Entry* rekey_entry(Entry* old, std::string_view key);
 
 class Keyspace {
  public:
