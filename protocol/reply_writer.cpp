@@ -125,7 +125,7 @@ size_t ReplyWriter::format_double(double d, char* buf) {
   int exp10 = 0;
   std::from_chars(p[1] == '+' ? p + 2 : p + 1, end, exp10);
   while (nd > 1 && digits[nd - 1] == '0') --nd;  // to_chars never pads, but be safe
-  int k = exp10 - nd + 1;                       // value == digits * 10^k
+  int k = exp10 - nd + 1;                        // value == digits * 10^k
   int aexp = exp10 < 0 ? -exp10 : exp10;
   if (k >= 0 && k < 8) {
     std::memcpy(out, digits, nd);

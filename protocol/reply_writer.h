@@ -32,13 +32,13 @@ class ReplyWriter {
   void null();               // RESP2 $-1, RESP3 _
   void null_array();         // RESP2 *-1, RESP3 _
   void array(size_t n);
-  void map(size_t pairs);  // RESP2: array of 2*pairs
-  void set(size_t n);      // RESP2: array
-  void push(size_t n);     // RESP2: array
-  void dbl(double d);      // RESP2: bulk string, RESP3 ,d
-  void boolean(bool b);    // RESP2: integer 0/1
+  void map(size_t pairs);                                           // RESP2: array of 2*pairs
+  void set(size_t n);                                               // RESP2: array
+  void push(size_t n);                                              // RESP2: array
+  void dbl(double d);                                               // RESP2: bulk string, RESP3 ,d
+  void boolean(bool b);                                             // RESP2: integer 0/1
   void verbatim(std::string_view s, std::string_view fmt = "txt");  // RESP2: bulk
-  void big_number(std::string_view digits);                          // RESP2: bulk
+  void big_number(std::string_view digits);                         // RESP2: bulk
   void raw(std::string_view s) { out_->append(s); }
 
   // Formats a double the way Redis 7.2 prints it (shortest round-trip; inf, -inf, nan).

@@ -1,10 +1,10 @@
 #include "protocol/resp_parser.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <climits>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "protocol/errors.h"
 
@@ -156,8 +156,8 @@ ParseResult RequestParser::parse_multibulk(const char* data, size_t len,
       if (start[0] != '$') {
         // start[0] is never NUL here (find_line_end stops there); CR/LF become spaces when
         // the error is written, as Redis's addReplyErrorFormat does.
-        return fail(fmt::format(fmt::runtime(err::kFmtProtoExpectedDollar),
-                                std::string_view(start, 1)));
+        return fail(
+            fmt::format(fmt::runtime(err::kFmtProtoExpectedDollar), std::string_view(start, 1)));
       }
       int64_t bl;
       if (!parse_int64(std::string_view(start + 1, cr_off - 1), &bl) || bl < 0 ||
@@ -216,12 +216,24 @@ bool split_inline_args(std::string_view line, std::vector<std::string>* out) {
           ++i;
           char e = line[i];
           switch (e) {
-            case 'n': cur.push_back('\n'); break;
-            case 'r': cur.push_back('\r'); break;
-            case 't': cur.push_back('\t'); break;
-            case 'b': cur.push_back('\b'); break;
-            case 'a': cur.push_back('\a'); break;
-            default: cur.push_back(e); break;
+            case 'n':
+              cur.push_back('\n');
+              break;
+            case 'r':
+              cur.push_back('\r');
+              break;
+            case 't':
+              cur.push_back('\t');
+              break;
+            case 'b':
+              cur.push_back('\b');
+              break;
+            case 'a':
+              cur.push_back('\a');
+              break;
+            default:
+              cur.push_back(e);
+              break;
           }
         } else if (c == '"') {
           // The closing quote must be followed by a space or the end.

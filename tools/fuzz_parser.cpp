@@ -32,8 +32,7 @@ void check(bool ok, const char* what) {
 }
 
 // The stream fed in chunks ending at `cuts` (ascending), as one printable transcript.
-std::string run(std::string_view stream, const std::vector<size_t>& cuts,
-                const ParserLimits& lim) {
+std::string run(std::string_view stream, const std::vector<size_t>& cuts, const ParserLimits& lim) {
   RequestParser p;
   std::string transcript;
   std::string pending;

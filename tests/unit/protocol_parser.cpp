@@ -35,7 +35,8 @@ std::string show(std::string_view a) {
 // Feeds `stream` to a fresh parser in chunks ending at each offset of `cuts` (then the rest),
 // as the server does: unparsed bytes stay contiguous but move to a new allocation before each
 // call, so the parser must keep offsets, never pointers. Returns one line per command
-// ("[a|b]", "()" for an empty one), per error ("E:text"), plus "…" when bytes are left over at the end.
+// ("[a|b]", "()" for an empty one), per error ("E:text"), plus "…" when bytes are left over at the
+// end.
 std::vector<std::string> run(std::string_view stream, const std::vector<size_t>& cuts,
                              const ParserLimits& lim = {}) {
   RequestParser p;
@@ -185,7 +186,7 @@ TEST_CASE("malformed multibulk gives Redis's exact errors") {
   CHECK(one_shot("*01\r\n") == E(err::kProtoInvalidMultibulk));
   CHECK(one_shot("* 1\r\n") == E(err::kProtoInvalidMultibulk));
   CHECK(one_shot("*2147483648\r\n") == E(err::kProtoInvalidMultibulk));  // > INT_MAX
-  CHECK(one_shot("*2147483647\r\n$1\r\na\r\n") == V{"…"});                 // = INT_MAX is fine
+  CHECK(one_shot("*2147483647\r\n$1\r\na\r\n") == V{"…"});               // = INT_MAX is fine
   CHECK(one_shot("*1\r\n$-1\r\n") == E(err::kProtoInvalidBulk));
   CHECK(one_shot("*1\r\n$abc\r\n") == E(err::kProtoInvalidBulk));
   CHECK(one_shot("*1\r\n$\r\n") == E(err::kProtoInvalidBulk));
@@ -308,9 +309,9 @@ TEST_CASE("split invariant: pipelined mixed stream cut at every byte") {
 
 TEST_CASE("split invariant: every error, preceded by a good command") {
   const char* tails[] = {
-      "*abc\r\n",         "*1\r\n$-1\r\n",       "*1\r\nx3\r\nabc\r\n", "*1\r\n$x\r\n",
-      "SET \"a\n",        "SET 'a'b\n",          "*3000000000\r\n",     "*1\r\n\r\n",
-      "*1\r\n$4\r\nab",   "*2\r\n$1\r\na\r\n",   "*1\r\n$1\r",          "PI",
+      "*abc\r\n",       "*1\r\n$-1\r\n",     "*1\r\nx3\r\nabc\r\n", "*1\r\n$x\r\n",
+      "SET \"a\n",      "SET 'a'b\n",        "*3000000000\r\n",     "*1\r\n\r\n",
+      "*1\r\n$4\r\nab", "*2\r\n$1\r\na\r\n", "*1\r\n$1\r",          "PI",
   };
   for (const char* t : tails) {
     INFO(t);

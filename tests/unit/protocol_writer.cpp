@@ -52,8 +52,7 @@ TEST_CASE("simple types, both protocols") {
     CHECK(reply(proto, [](ReplyWriter& w) { w.error("ERR a\r\nb\nc"); }) == "-ERR a  b c\r\n");
     CHECK(reply(proto, [](ReplyWriter& w) { w.integer(0); }) == ":0\r\n");
     CHECK(reply(proto, [](ReplyWriter& w) { w.integer(-42); }) == ":-42\r\n");
-    CHECK(reply(proto, [](ReplyWriter& w) { w.integer(INT64_MAX); }) ==
-          ":9223372036854775807\r\n");
+    CHECK(reply(proto, [](ReplyWriter& w) { w.integer(INT64_MAX); }) == ":9223372036854775807\r\n");
     CHECK(reply(proto, [](ReplyWriter& w) { w.integer(INT64_MIN); }) ==
           ":-9223372036854775808\r\n");
     CHECK(reply(proto, [](ReplyWriter& w) { w.bulk(""); }) == "$0\r\n\r\n");
@@ -137,12 +136,15 @@ TEST_CASE("RESP3 types") {
   CHECK(reply(3, [](ReplyWriter& w) { w.dbl(-INFINITY); }) == ",-inf\r\n");
   CHECK(reply(3, [](ReplyWriter& w) { w.dbl(NAN); }) == ",nan\r\n");
   CHECK(reply(3, [](ReplyWriter& w) { w.verbatim("hello"); }) == "=9\r\ntxt:hello\r\n");
-  CHECK(reply(3, [](ReplyWriter& w) { w.verbatim("# x\r\n", "mkd"); }) ==
-        "=9\r\nmkd:# x\r\n\r\n");
+  CHECK(reply(3, [](ReplyWriter& w) { w.verbatim("# x\r\n", "mkd"); }) == "=9\r\nmkd:# x\r\n\r\n");
   CHECK(reply(3, [](ReplyWriter& w) { w.big_number("-1234567890123456789012"); }) ==
         "(-1234567890123456789012\r\n");
-  CHECK(reply(3, [](ReplyWriter& w) { w.array(1); w.map(1); w.bulk("k"); w.set(0); }) ==
-        "*1\r\n%1\r\n$1\r\nk\r\n~0\r\n");
+  CHECK(reply(3, [](ReplyWriter& w) {
+          w.array(1);
+          w.map(1);
+          w.bulk("k");
+          w.set(0);
+        }) == "*1\r\n%1\r\n$1\r\nk\r\n~0\r\n");
 }
 
 TEST_CASE("doubles print as Redis 7.2 does (shortest round trip)") {
