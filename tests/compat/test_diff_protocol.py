@@ -201,4 +201,5 @@ def test_proto_max_bulk_len(small_bulk_pair):
 def test_error_texts_are_one_line(ports):
     # Unknown-command errors quote the arguments (up to 128 chars); CR/LF become spaces.
     same(ports, encode_command("NOPE", "a\r\nb", "c") + encode_command("NOPE", "x" * 200) +
-         b"NOPE " + b"y" * 200 + b"\r\n" + encode_command("GET") + encode_command("nope\r\n"))
+         b"NOPE " + b"y" * 200 + b"\r\n" + encode_command("GET") + encode_command("nope\r\n") +
+         b"*1\r\n$0\r\n\r\n\"\"\r\nget \"\"\r\n")  # an empty command name
