@@ -69,7 +69,7 @@ deps:
 	fi; \
 	if [ -x /usr/bin/redis-server ] && pgrep -x redis-server >/dev/null && [ -n "$$CI" ]; then :; fi
 
-build: $(SERVER_BIN) $(UNIT_BINS)
+build: $(SERVER_BIN) $(UNIT_BINS) $(BUILD)/stampede
 
 $(BUILD)/%.o: %.cpp
 	@mkdir -p $(dir $@)
@@ -99,6 +99,13 @@ $(BUILD)/tests/unit_storage: $(UNIT_STORAGE_SRC:%.cpp=$(BUILD)/%.o) $(LIB_STORAG
 $(BUILD)/tests/unit_server: $(UNIT_SERVER_SRC:%.cpp=$(BUILD)/%.o) $(LIB_SERVER) $(LIB_STORAGE) $(LIB_PROTO)
 	@mkdir -p $(dir $@)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS_SERVER)
+
+# The cache-stampede demo (see tools/stampede.cpp): a hiredis client, none of dq's layers.
+.PHONY: stampede
+stampede: $(BUILD)/stampede
+$(BUILD)/stampede: tools/stampede.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $< -lhiredis -lpthread
 
 run: deps build
 	./$(SERVER_BIN) redis.conf.example
