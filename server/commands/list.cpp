@@ -225,13 +225,15 @@ void lpos_cmd(CommandContext& ctx) {
         return ctx.error(
             "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... "
             "or use negative to start from the end of the list");
-      if (rank == LLONG_MIN) return ctx.error("ERR value is out of range, must be positive");
+      // Redis 7.0 negates LLONG_MIN, which stays negative: it then acts as RANK -1.
+      if (rank == LLONG_MIN) rank = -1;
     } else if (arg_is(o, "count")) {
-      if (!ctx.int_arg(j + 1, &count)) return;
-      if (count < 0) return ctx.error("ERR COUNT can't be negative");
+      // Redis 7.0 answers the same error for a non-integer as for a negative COUNT/MAXLEN.
+      if (!protocol::parse_int64(ctx.arg(j + 1), &count) || count < 0)
+        return ctx.error("ERR COUNT can't be negative");
     } else if (arg_is(o, "maxlen")) {
-      if (!ctx.int_arg(j + 1, &maxlen)) return;
-      if (maxlen < 0) return ctx.error("ERR MAXLEN can't be negative");
+      if (!protocol::parse_int64(ctx.arg(j + 1), &maxlen) || maxlen < 0)
+        return ctx.error("ERR MAXLEN can't be negative");
     } else {
       return ctx.syntax_error();
     }
@@ -466,21 +468,21 @@ constexpr CommandSpec kListCommands[] = {
      "7.0.0",
      "O(N+M) where N is the number of provided keys and M is the number of elements returned.",
      lmpop_cmd, {}, "numkeys key [key ...] LEFT|RIGHT [COUNT count]"},
-    {"blpop", -3, kWrite | kBlocking, {1, -2, 1}, kRW | kAclSlow | kAclBlocking, "list",
+    {"blpop", -3, kWrite | kNoScript | kBlocking, {1, -2, 1}, kRW | kAclSlow | kAclBlocking, "list",
      "Removes and returns the first element in a list. Blocks until an element is available "
      "otherwise. Deletes the list if the last element was popped.",
      "2.0.0", "O(N) where N is the number of provided keys.", blpop_cmd, {},
      "key [key ...] timeout"},
-    {"brpop", -3, kWrite | kBlocking, {1, -2, 1}, kRW | kAclSlow | kAclBlocking, "list",
+    {"brpop", -3, kWrite | kNoScript | kBlocking, {1, -2, 1}, kRW | kAclSlow | kAclBlocking, "list",
      "Removes and returns the last element in a list. Blocks until an element is available "
      "otherwise. Deletes the list if the last element was popped.",
      "2.0.0", "O(N) where N is the number of provided keys.", brpop_cmd, {},
      "key [key ...] timeout"},
-    {"blmove", 6, kWrite | kDenyOom | kBlocking, {1, 2, 1}, kRW | kAclSlow | kAclBlocking, "list",
+    {"blmove", 6, kWrite | kDenyOom | kNoScript | kBlocking, {1, 2, 1}, kRW | kAclSlow | kAclBlocking, "list",
      "Pops an element from a list, pushes it to another list and returns it. Blocks until an "
      "element is available otherwise. Deletes the list if the last element was moved.",
      "6.2.0", "O(1)", blmove_cmd, {}, "source destination LEFT|RIGHT LEFT|RIGHT timeout"},
-    {"brpoplpush", 4, kWrite | kDenyOom | kBlocking, {1, 2, 1}, kRW | kAclSlow | kAclBlocking,
+    {"brpoplpush", 4, kWrite | kDenyOom | kNoScript | kBlocking, {1, 2, 1}, kRW | kAclSlow | kAclBlocking,
      "list",
      "Pops an element from a list, pushes it to another list and returns it. Block until an "
      "element is available otherwise. Deletes the list if the last element was popped.",

@@ -38,6 +38,11 @@ void exec_cmd(CommandContext& ctx) {
     ctx.server.unwatch_all(&c);
     return ctx.error(err::kExecAbort);
   }
+  // A watched key that expired since WATCH aborts EXEC even if nothing deleted it yet (Redis
+  // 7): looking it up expires it lazily, and the expiry dirties the watchers.
+  if (!c.dirty_cas) {
+    for (const auto& [db, key] : c.watched) ctx.server.keyspace().db(db).find(key, ctx.now);
+  }
   if (c.dirty_cas) {
     ctx.server.discard_transaction(&c);
     ctx.server.unwatch_all(&c);
@@ -58,8 +63,12 @@ void exec_cmd(CommandContext& ctx) {
 
 void watch_cmd(CommandContext& ctx) {
   if (ctx.client.in_multi) return ctx.error(err::kWatchInMulti);
-  for (size_t i = 1; i < ctx.argc(); ++i)
+  for (size_t i = 1; i < ctx.argc(); ++i) {
+    // A key already expired at WATCH time is removed now, so that EXEC sees it as missing
+    // rather than as "expired since WATCH" (Redis remembers such keys as expired instead).
+    ctx.find_write(ctx.arg(i));
     ctx.server.watch_key(&ctx.client, ctx.client.db_index, ctx.arg(i));
+  }
   ctx.reply().ok();
 }
 
