@@ -52,8 +52,10 @@ bool CommandContext::timeout_arg(size_t i, int64_t* deadline_ms) {
     return false;
   }
   t *= 1000.0L;
-  if (t > static_cast<long double>(INT64_MAX)) {
-    error("ERR timeout is out of range");
+  // Redis 7.0 casts the milliseconds to long long; a value past its range (1e17, inf) comes
+  // out as LLONG_MIN, so Redis answers "timeout is negative" for it.
+  if (t >= static_cast<long double>(INT64_MAX)) {
+    error(err::kTimeoutNegative);
     return false;
   }
   // ceil: a small positive timeout never becomes 0 (which would mean forever).
