@@ -125,7 +125,8 @@ TEST_CASE("pubsub: forget drops every kind") {
 
 TEST_CASE("pubsub: names filter with Redis globs") {
   PubSub ps;
-  for (const char* n : {"news.it", "news.art", "sport", "n[x]", "a*b"}) ps.subscribe(SubKind::Channel, n, A);
+  for (const char* n : {"news.it", "news.art", "sport", "n[x]", "a*b"})
+    ps.subscribe(SubKind::Channel, n, A);
   CHECK(ps.names(SubKind::Channel, nullptr).size() == 5);
   std::string_view p1 = "news.*";
   CHECK(ps.names(SubKind::Channel, &p1) == std::vector<std::string_view>{"news.it", "news.art"});
@@ -222,10 +223,12 @@ TEST_CASE("pubsub: randomized against a model") {
       for (auto& [n, v] : by_name[kk]) REQUIRE(ps.numsub(kx, n) == v.size());
     }
     if (step % 50 == 0) {
-      std::string ch = std::string(1, static_cast<char>('a' + rng() % 5)) + std::to_string(rng() % 3);
+      std::string ch =
+          std::string(1, static_cast<char>('a' + rng() % 5)) + std::to_string(rng() % 3);
       std::vector<Subscriber> got, want;
-      ps.for_each_receiver(SubKind::Channel, ch,
-                           [&](Subscriber x, const std::string* p) { if (!p) got.push_back(x); });
+      ps.for_each_receiver(SubKind::Channel, ch, [&](Subscriber x, const std::string* p) {
+        if (!p) got.push_back(x);
+      });
       auto it = by_name[0].find(ch);
       if (it != by_name[0].end()) want = it->second;
       CHECK(got == want);
