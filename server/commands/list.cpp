@@ -321,7 +321,10 @@ void blmove_generic(CommandContext& ctx, End from, End to, size_t timeout_idx) {
   std::string v;
   if (!move_one(ctx, ctx.arg(1), ctx.arg(2), from, to, &moved, &v)) return;
   if (moved) return ctx.reply().bulk(v);
-  ctx.block(ctx.args.subspan(1, 1), deadline, Type::List, TimeoutReply::NullBulk);
+  // Inside MULTI it answers as LMOVE (a null bulk), but Redis 7.0 answers a real timeout with
+  // a null array (RESP2 *-1), as for every list pop.
+  if (ctx.in_exec) return ctx.reply().null();
+  ctx.block(ctx.args.subspan(1, 1), deadline, Type::List, TimeoutReply::NullArray);
 }
 void blmove_cmd(CommandContext& ctx) {
   End from, to;
