@@ -9,8 +9,9 @@
 // positive); an entry larger than that gets a node of its own.
 //
 // Invariants: no node is empty; size() is the total entry count; bytes() the payload bytes.
-// OBJECT ENCODING reports "listpack" while the list fits one node and "quicklist" after, as
-// Redis 7.2 does.
+// compact() tells whether the list fits one node (Redis 7.2's "listpack"); lists are created
+// with the QuickList encoding and OBJECT ENCODING answers "quicklist" for every list, as the
+// Redis 7.0 reference does.
 #pragma once
 #include <cstddef>
 #include <cstdint>
