@@ -260,9 +260,10 @@ void info_stats(InfoBuilder& b, CommandContext& ctx) {
   b.field("current_eviction_exceeded_time", 0);
   b.field("keyspace_hits", st.keyspace_hits);
   b.field("keyspace_misses", st.keyspace_misses);
-  b.field("pubsub_channels", 0);
-  b.field("pubsub_patterns", 0);
-  b.field("pubsubshard_channels", 0);
+  const storage::PubSub& ps = ctx.server.pubsub().registry();
+  b.field("pubsub_channels", ps.active(storage::SubKind::Channel));
+  b.field("pubsub_patterns", ps.active(storage::SubKind::Pattern));
+  b.field("pubsubshard_channels", ps.active(storage::SubKind::Shard));
   b.field("latest_fork_usec", 0);
   b.field("total_forks", 0);
   b.field("migrate_cached_sockets", 0);
