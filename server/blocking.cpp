@@ -96,6 +96,11 @@ void BlockingManager::signal_key_slow(int db, std::string_view key) {
   ready_.push_back(std::move(k));
 }
 
+void BlockingManager::signal_db(int db) {
+  for (const auto& [k, q] : waiting_)
+    if (k.db == db && std::find(ready_.begin(), ready_.end(), k) == ready_.end()) ready_.push_back(k);
+}
+
 void BlockingManager::serve_ready() {
   while (!ready_.empty()) {
     std::vector<WaitKey> batch;

@@ -66,6 +66,8 @@ class BlockingManager {
     if (waiting_.empty()) return;
     signal_key_slow(db, key);
   }
+  // Every key of db that clients wait on (SWAPDB brought in other values).
+  void signal_db(int db);
   bool has_ready() const { return !ready_.empty(); }
   // Serves ready keys until none is left.
   void serve_ready();

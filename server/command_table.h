@@ -45,6 +45,8 @@ enum CmdFlag : uint32_t {
   kSubscribeOk = 1u << 30,
   // dq-internal: runs immediately inside MULTI (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET).
   kTxControl = 1u << 29,
+  // dq-internal: MONITOR shows the arguments as "(redacted)" (AUTH, HELLO), as Redis 7.
+  kRedactArgs = 1u << 28,
 };
 
 // ACL categories (names as "@keyspace", ...).
@@ -141,5 +143,6 @@ std::span<const CommandSpec> command_commands();
 std::span<const CommandSpec> client_commands();
 std::span<const CommandSpec> list_commands();
 std::span<const CommandSpec> transaction_commands();
+std::span<const CommandSpec> pubsub_commands();
 
 }  // namespace dq::server

@@ -1,6 +1,7 @@
 // dispatcher.cpp — the gates a command passes before its handler runs, in Redis 7's order:
 // lookup (command, then subcommand) -> arity -> authentication -> RESP2 subscribe mode ->
 // handler -> statistics -> MONITOR feed. Each gate answers with one error from errors.h.
+#include <strings.h>
 #include <time.h>
 
 #include "protocol/errors.h"
@@ -66,8 +67,19 @@ void append_repr(std::string& out, std::string_view s) {
 // Answers a gate's error. Inside MULTI it also dooms the transaction (EXECABORT), as
 // Redis's rejectCommand does.
 void Server::reject(Client* c, Command* cmd, std::string_view msg) {
-  count_error(msg);
   if (cmd) ++cmd->stats.rejected;
+  // A refused EXEC (wrong arity, ...) aborts the transaction, inside MULTI or not, as
+  // Redis 7's execCommandAbort: "-EXECABORT Transaction discarded because of: <error>".
+  if (cmd && cmd->fullname == "exec") {
+    discard_transaction(c);
+    unwatch_all(c);
+    if (msg.starts_with("ERR ")) msg.remove_prefix(4);
+    std::string abort = fmt::format("EXECABORT Transaction discarded because of: {}", msg);
+    count_error(abort);
+    c->reply.error(abort);
+    return;
+  }
+  count_error(msg);
   if (c->in_multi) c->multi_error = true;
   c->reply.error(msg);
 }
@@ -121,7 +133,7 @@ void Server::dispatch(Client* c, std::span<const std::string_view> args) {
     c->skip_next = false;
   }
 
-  if (!monitors_.empty() && !(spec.flags & (kSkipMonitor | kAdmin))) feed_monitors(c, args);
+  if (!monitors_.empty() && !(spec.flags & (kSkipMonitor | kAdmin))) feed_monitors(c, args, spec.flags & kRedactArgs);
   // Keys this command made ready wake their blocked clients now, in blocking order.
   if (blocking_.has_ready()) blocking_.serve_ready();
 }
@@ -144,14 +156,25 @@ void Server::run_handler(CommandContext& ctx) {
   ctx.client.last_cmd = cmd;
 }
 
-void Server::feed_monitors(Client* c, std::span<const std::string_view> args) {
+void Server::feed_monitors(Client* c, std::span<const std::string_view> args, bool redact) {
   timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
   std::string line = fmt::format("+{}.{:06} [{} {}]", ts.tv_sec, ts.tv_nsec / 1000, c->db_index,
                                  c->kind == ClientKind::Unix ? "unix:" + cfg_.unixsocket : c->addr);
-  for (std::string_view a : args) {
+  // Redis 7 redacts AUTH's arguments, and HELLO's two values after its AUTH token.
+  bool hello = redact && args[0].size() == 5 && strncasecmp(args[0].data(), "hello", 5) == 0;
+  size_t hide_from = hello ? args.size() : 1, hide_to = args.size();
+  if (hello)
+    for (size_t i = 1; i + 2 < args.size(); ++i)
+      if (args[i].size() == 4 && strncasecmp(args[i].data(), "auth", 4) == 0) {
+        hide_from = i + 1;
+        hide_to = i + 3;
+        break;
+      }
+  for (size_t i = 0; i < args.size(); ++i) {
     line += ' ';
-    append_repr(line, a);
+    bool hide = redact && i >= hide_from && i < hide_to;
+    append_repr(line, hide ? std::string_view("(redacted)") : args[i]);
   }
   line += "\r\n";
   for (Client* m : monitors_) {

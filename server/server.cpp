@@ -126,6 +126,7 @@ Server::Server(Config cfg) : cfg_(std::move(cfg)), loop_(uv_default_loop()) {
   start_ms_ = now_ms();
   last_save_unix_ = start_ms_ / 1000;
   lru_clock_ = static_cast<uint32_t>((start_ms_ / 1000) & 0xFFFFFF);
+  storage::set_lru_clock(lru_clock_);
 }
 
 Server::~Server() = default;
@@ -457,6 +458,7 @@ void Server::free_client(Client* c) {
   blocking_.forget_unblocked(c);
   discard_transaction(c);
   unwatch_all(c);
+  pubsub_.forget(*c);
 }
 
 void Server::watch_key(Client* c, int db, std::string_view key) {
@@ -480,10 +482,16 @@ void Server::unwatch_all(Client* c) {
   c->dirty_cas = false;
 }
 
-void Server::touch_all_watched(int db) {
-  for (auto& [k, clients] : watched_)
-    if (k.first == db)
+void Server::database_changed(int db, const storage::Db* also) {
+  storage::Db& d = keyspace_->db(db);
+  int64_t now = now_ms();
+  for (auto& [k, clients] : watched_) {
+    if (k.first != db) continue;
+    bool present = d.find(k.second, now) || (also && const_cast<storage::Db*>(also)->find(k.second, now));
+    if (present)
       for (Client* c : clients) c->dirty_cas = true;
+  }
+  blocking_.signal_db(db);
 }
 
 void Server::discard_transaction(Client* c) {
@@ -505,6 +513,7 @@ void Server::cron() {
   int64_t now = now_ms();
   ++cron_loops_;
   lru_clock_ = static_cast<uint32_t>((now / 1000) & 0xFFFFFF);
+  storage::set_lru_clock(lru_clock_);
 
   // Instantaneous ops/sec, sampled every 100 ms.
   if (now - static_cast<int64_t>(stats_.last_sample_ms) >= 100) {

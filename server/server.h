@@ -25,6 +25,7 @@
 #include "server/command_table.h"
 #include "server/config.h"
 #include "server/connection.h"
+#include "server/pubsub_hub.h"
 #include "storage/keyspace.h"
 
 namespace dq::server {
@@ -87,12 +88,16 @@ class Server : public storage::KeyspaceObserver {
   // Runs a handler and counts it in the command's statistics (dispatch, EXEC, wake-ups).
   void run_handler(CommandContext& ctx);
   BlockingManager& blocking() { return blocking_; }
+  PubSubHub& pubsub() { return pubsub_; }
 
   // WATCH: (db, key) -> clients watching it; a change dirties them (EXEC fails).
   void watch_key(Client* c, int db, std::string_view key);
   void unwatch_all(Client* c);
-  // FLUSHDB / FLUSHALL / SWAPDB: dirty every client watching a key of db.
-  void touch_all_watched(int db);
+  // A whole database changed at once (FLUSHDB/FLUSHALL: call before clearing; SWAPDB: after
+  // swapping, with the other database as `also`). Dirties WATCHers of keys present in db
+  // (or in also), as Redis's touchAllWatchedKeysInDb, and re-checks clients blocked on db.
+  // Costs O(watched keys + blocked keys), not O(keys).
+  void database_changed(int db, const storage::Db* also = nullptr);
   // Leaves MULTI state (EXEC, DISCARD, RESET, disconnect).
   void discard_transaction(Client* c);
   // Queues a client for the before-sleep flush.
@@ -124,7 +129,7 @@ class Server : public storage::KeyspaceObserver {
   void cron();
   void active_expire(int64_t budget_us);
   void check_output_limits(Client* c);
-  void feed_monitors(Client* c, std::span<const std::string_view> args);
+  void feed_monitors(Client* c, std::span<const std::string_view> args, bool redact);
   void reject(Client* c, Command* cmd, std::string_view msg);
   void free_client(Client* c);
 
@@ -140,6 +145,7 @@ class Server : public storage::KeyspaceObserver {
   std::vector<Client*> pending_;
   std::vector<Client*> monitors_;
   BlockingManager blocking_{*this};
+  PubSubHub pubsub_{*this};
   struct WatchKeyHash {
     size_t operator()(const std::pair<int, std::string>& k) const {
       return std::hash<std::string>()(k.second) ^ static_cast<size_t>(k.first);

@@ -26,6 +26,12 @@ std::string_view type_name(Type t) {
   return "none";
 }
 
+namespace {
+uint32_t g_lru_clock = 0;
+}
+void set_lru_clock(uint32_t clock) { g_lru_clock = clock & 0xFFFFFF; }
+uint32_t lru_clock() { return g_lru_clock; }
+
 HeapString* HeapString::create(std::string_view s, size_t cap) {
   if (cap < s.size()) cap = s.size();
   auto* h = static_cast<HeapString*>(std::malloc(sizeof(HeapString) + cap));
@@ -55,7 +61,7 @@ Entry* Entry::alloc(std::string_view key, Type t, Encoding e, bool expire_slot, 
   ent->next = nullptr;
   ent->key_len_ = static_cast<uint32_t>(key.size());
   ent->meta_ = static_cast<uint32_t>(t) | (static_cast<uint32_t>(e) << 3) |
-               (expire_slot ? kSlotBit : 0);
+               (expire_slot ? kSlotBit : 0) | (g_lru_clock << 8);
   if (expire_slot) ent->set_expire_ms(expire_ms);
   std::memcpy(reinterpret_cast<char*>(ent) + ent->key_off(), key.data(), key.size());
   return ent;
@@ -68,9 +74,9 @@ Entry* Entry::make_int(std::string_view key, int64_t v, bool expire_slot, int64_
 }
 
 Entry* Entry::make_string(std::string_view key, std::string_view value, bool expire_slot,
-                          int64_t expire_ms) {
+                          int64_t expire_ms, bool allow_int) {
   int64_t iv;
-  if (value.size() <= 20 && string_to_int64(value, &iv))
+  if (allow_int && value.size() <= 20 && string_to_int64(value, &iv))
     return make_int(key, iv, expire_slot, expire_ms);
   Entry* e = alloc(key, Type::String, Encoding::Embstr, expire_slot, expire_ms, 4 + value.size());
   uint32_t n = static_cast<uint32_t>(value.size());
@@ -201,7 +207,8 @@ bool string_to_long_double(std::string_view s, long double* out) {
   errno = 0;
   long double v = std::strtold(buf, &end);
   if (static_cast<size_t>(end - buf) != s.size()) return false;
-  if (errno == ERANGE && (v == HUGE_VALL || v == -HUGE_VALL || std::fabs(v) < LDBL_MIN))
+  // As Redis's string2ld: out of range only when it overflowed or underflowed to zero.
+  if (errno == ERANGE && (v == HUGE_VALL || v == -HUGE_VALL || v == 0.0L))
     return false;
   if (std::isnan(v)) return false;
   *out = v;

@@ -42,6 +42,11 @@ enum class Encoding : uint8_t {
 
 std::string_view type_name(Type t);
 
+// The LRU clock (seconds, 24 bits) that new entries are stamped with. The server sets it
+// from its cron (time enters storage from outside, as now_ms does).
+void set_lru_clock(uint32_t clock);
+uint32_t lru_clock();
+
 // Base of collection values (lists, hashes, sets, zsets, streams).
 struct Object {
   virtual ~Object() = default;
@@ -67,8 +72,9 @@ class Entry {
 
   // --- creation (malloc'd; free with Entry::destroy) ---
   // A string value: canonical integers become Int, anything else inline bytes.
+  // allow_int=false keeps even a canonical integer as bytes (INCRBYFLOAT's "embstr").
   static Entry* make_string(std::string_view key, std::string_view value, bool expire_slot,
-                            int64_t expire_ms);
+                            int64_t expire_ms, bool allow_int = true);
   static Entry* make_int(std::string_view key, int64_t v, bool expire_slot, int64_t expire_ms);
   // A heap value (HeapString or Object), ownership moves into the entry.
   static Entry* make_heap(std::string_view key, Type t, Encoding e, void* ptr, bool expire_slot,

@@ -123,6 +123,7 @@ void reset_cmd(CommandContext& ctx) {
     auto& m = ctx.server.monitors();
     m.erase(std::remove(m.begin(), m.end(), &c), m.end());
   }
+  ctx.server.pubsub().forget(c);
   c.authenticated = ctx.server.config().requirepass.empty();
   ctx.reply().simple("RESET");
 }
@@ -132,19 +133,19 @@ constexpr uint32_t kConn = kAclConnection;
 constexpr CommandSpec kConnectionCommands[] = {
     {"ping", -1, kFast | kSubscribeOk, {}, kConn | kAclFast, "connection", "Returns the server's liveliness response.",
      "1.0.0", "O(1)", ping_cmd, {}, "[message]"},
-    {"echo", 2, kFast, {}, kConn | kAclFast, "connection", "Returns the given string.", "1.0.0", "O(1)",
+    {"echo", 2, kLoading | kStale | kFast, {}, kConn | kAclFast, "connection", "Returns the given string.", "1.0.0", "O(1)",
      echo_cmd, {}, "message"},
-    {"quit", -1, kAllowBusy | kNoAuth | kFast | kLoading | kStale | kSubscribeOk | kTxControl, {}, kConn | kAclFast, "connection",
+    {"quit", -1, kNoScript | kAllowBusy | kNoAuth | kFast | kLoading | kStale | kSubscribeOk | kTxControl, {}, kConn | kAclFast, "connection",
      "Closes the connection.", "1.0.0", "O(1)", quit_cmd, {}, ""},
     {"reset", 1, kNoScript | kLoading | kStale | kNoAuth | kFast | kSubscribeOk | kAllowBusy | kTxControl, {},
      kConn | kAclFast, "connection", "Resets the connection.", "6.2.0", "O(1)", reset_cmd, {}, ""},
-    {"auth", -2, kNoScript | kLoading | kStale | kFast | kNoAuth | kSkipMonitor | kAllowBusy, {},
+    {"auth", -2, kNoScript | kLoading | kStale | kFast | kNoAuth | kAllowBusy | kRedactArgs, {},
      kConn | kAclFast, "connection", "Authenticates the connection.", "1.0.0",
      "O(N) where N is the number of passwords defined for the user", auth_cmd, {},
      "[username] password"},
     {"select", 2, kLoading | kStale | kFast, {}, kConn | kAclFast, "connection",
      "Changes the selected database.", "1.0.0", "O(1)", select_cmd, {}, "index"},
-    {"hello", -1, kNoScript | kLoading | kStale | kFast | kNoAuth | kAllowBusy, {},
+    {"hello", -1, kNoScript | kLoading | kStale | kFast | kNoAuth | kAllowBusy | kRedactArgs, {},
      kConn | kAclFast, "connection", "Handshakes with the Redis server.", "6.0.0", "O(1)", hello_cmd,
      {}, "[protover [AUTH username password] [SETNAME clientname]]"},
 };

@@ -76,13 +76,6 @@ storage::Db* db_arg(CommandContext& ctx, int id) {
   return &ctx.server.keyspace().db(id);
 }
 
-// Reports every key of a database as modified (FLUSHDB, FLUSHALL, SWAPDB): WATCHers of any
-// of them are dirtied and blocked clients re-check. O(keys), like the flush itself.
-void notify_all_keys(storage::Db& d, int as_db, storage::Keyspace& ks) {
-  storage::Db& target = ks.db(as_db);
-  d.for_each([&](Entry* e) { target.notify_modified(e->key()); });
-}
-
 // --- DEL UNLINK EXISTS TYPE TOUCH -------------------------------------------------------
 
 void del_cmd(CommandContext& ctx) {
@@ -292,7 +285,7 @@ constexpr size_t kLazyFreeThreshold = 64;  // Redis's LAZYFREE_THRESHOLD: smalle
 
 void flush_db(CommandContext& ctx, storage::Db& d, bool async) {
   if (d.size() == 0) return;
-  notify_all_keys(d, d.index(), ctx.server.keyspace());
+  ctx.server.database_changed(d.index());
   ctx.server.add_dirty(d.size());
   if (!async || d.size() < kLazyFreeThreshold) return d.clear();
   auto* lf = new LazyFree{};
@@ -336,11 +329,9 @@ void swapdb_cmd(CommandContext& ctx) {
     return ctx.error(err::kDbIndexOutOfRange);
   if (a != b) {
     ks.swap(a, b);
-    // Any key of either database may have changed in both: report the union in both.
-    notify_all_keys(ks.db(a), a, ks);
-    notify_all_keys(ks.db(a), b, ks);
-    notify_all_keys(ks.db(b), a, ks);
-    notify_all_keys(ks.db(b), b, ks);
+    // A key of either database may have changed in both.
+    ctx.server.database_changed(a, &ks.db(b));
+    ctx.server.database_changed(b, &ks.db(a));
   }
   ctx.server.add_dirty(1);
   ctx.reply().ok();

@@ -313,9 +313,9 @@ void incrbyfloat_cmd(CommandContext& ctx) {
   std::string_view s(out, n);
   bool slot = e && e->has_expire();
   int64_t exp = e ? e->expire_ms() : -1;
-  // Redis stores the result as a new string object: "embstr" up to 44 bytes. (An integral
-  // result such as "3" is "embstr" there too, but make_string stores it as "int".)
-  ctx.db().put(Entry::make_string(key, s, slot, exp));
+  // Redis stores the result as a new string object: "embstr" up to 44 bytes, even when it
+  // is integral ("3"), so the integer encoding is not tried here.
+  ctx.db().put(Entry::make_string(key, s, slot, exp, /*allow_int=*/false));
   ctx.modified(key);
   ctx.reply().bulk(s);
 }
