@@ -24,8 +24,7 @@ inline constexpr sv kFmtProtoExpectedDollar = "ERR Protocol error: expected '$',
 
 // --- dispatch gates ---
 inline constexpr sv kFmtUnknownCommand = "ERR unknown command '{}', with args beginning with: {}";
-inline constexpr sv kFmtUnknownSubcommand =
-    "ERR unknown subcommand '{}'. Try {} HELP.";
+inline constexpr sv kFmtUnknownSubcommand = "ERR unknown subcommand '{}'. Try {} HELP.";
 inline constexpr sv kFmtWrongArity = "ERR wrong number of arguments for '{}' command";
 inline constexpr sv kNoAuth = "NOAUTH Authentication required.";
 inline constexpr sv kWrongPass = "WRONGPASS invalid username-password pair or user is disabled.";
@@ -90,13 +89,17 @@ inline constexpr sv kFmtNotAllowedInMulti = "ERR Command not allowed inside a tr
 
 // --- connection / server ---
 inline constexpr sv kNoProto = "NOPROTO unsupported protocol version";
-inline constexpr sv kProtocolVersionNotInteger = "ERR Protocol version is not an integer or out of range";
+inline constexpr sv kProtocolVersionNotInteger =
+    "ERR Protocol version is not an integer or out of range";
 inline constexpr sv kClientNameSpaces =
     "ERR Client names cannot contain spaces, newlines or special characters.";
 inline constexpr sv kNoSuchClient = "ERR No such client";
-inline constexpr sv kFmtConfigUnknownParam = "ERR Unknown option or number of arguments for CONFIG SET - '{}'";
-inline constexpr sv kFmtConfigBadValue = "ERR CONFIG SET failed (possibly related to argument '{}') - {}";
-inline constexpr sv kFmtConfigDuplicate = "ERR CONFIG SET failed (possibly related to argument '{}') - duplicate parameter";
+inline constexpr sv kFmtConfigUnknownParam =
+    "ERR Unknown option or number of arguments for CONFIG SET - '{}'";
+inline constexpr sv kFmtConfigBadValue =
+    "ERR CONFIG SET failed (possibly related to argument '{}') - {}";
+inline constexpr sv kFmtConfigDuplicate =
+    "ERR CONFIG SET failed (possibly related to argument '{}') - duplicate parameter";
 inline constexpr sv kConfigRewriteNoFile = "ERR The server is running without a config file";
 inline constexpr sv kInvalidResetStat = "ERR syntax error";
 inline constexpr sv kFmtInvalidIntArg = "ERR {}";

@@ -98,7 +98,8 @@ void BlockingManager::signal_key_slow(int db, std::string_view key) {
 
 void BlockingManager::signal_db(int db) {
   for (const auto& [k, q] : waiting_)
-    if (k.db == db && std::find(ready_.begin(), ready_.end(), k) == ready_.end()) ready_.push_back(k);
+    if (k.db == db && std::find(ready_.begin(), ready_.end(), k) == ready_.end())
+      ready_.push_back(k);
 }
 
 void BlockingManager::serve_ready() {
@@ -162,7 +163,9 @@ void BlockingManager::arm_timer() {
   uv_timer_start(&timer_, timer_cb, static_cast<uint64_t>(delay), 0);
 }
 
-void BlockingManager::timer_cb(uv_timer_t* t) { static_cast<BlockingManager*>(t->data)->on_timer(); }
+void BlockingManager::timer_cb(uv_timer_t* t) {
+  static_cast<BlockingManager*>(t->data)->on_timer();
+}
 
 void BlockingManager::on_timer() {
   armed_for_ = -1;

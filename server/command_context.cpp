@@ -1,9 +1,9 @@
 #include "server/command_context.h"
 
 #include <cerrno>
+#include <climits>
 #include <cmath>
 #include <cstdlib>
-#include <climits>
 
 #include "protocol/resp_parser.h"
 
@@ -29,7 +29,8 @@ bool CommandContext::double_arg(size_t i, double* out, std::string_view err_msg)
   char* end;
   errno = 0;
   double v = std::strtod(buf, &end);
-  if (static_cast<size_t>(end - buf) != s.size() || (errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL || v == 0)) || std::isnan(v)) {
+  if (static_cast<size_t>(end - buf) != s.size() ||
+      (errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL || v == 0)) || std::isnan(v)) {
     error(err_msg);
     return false;
   }
@@ -82,15 +83,18 @@ void CommandContext::block(std::span<const std::string_view> keys, int64_t deadl
     return;
   }
   if (in_exec) {
-    if (on_timeout == TimeoutReply::NullBulk) reply().null(); else reply().null_array();
+    if (on_timeout == TimeoutReply::NullBulk)
+      reply().null();
+    else
+      reply().null_array();
     return;
   }
   server.blocking().block(&client, cmd, args, keys, deadline_ms, type, on_timeout);
 }
 
 storage::Entry* CommandContext::find_read(std::string_view key) {
-  storage::Entry* e = client.no_touch ? db().find(key, now)
-                                      : db().find_touch(key, now, server.lru_clock());
+  storage::Entry* e =
+      client.no_touch ? db().find(key, now) : db().find_touch(key, now, server.lru_clock());
   if (e)
     ++server.stats().keyspace_hits;
   else

@@ -23,7 +23,7 @@ struct CommandContext {
   Client& client;
   std::span<const std::string_view> args;
   const Command* cmd;
-  int64_t now;  // unix ms, one snapshot per command
+  int64_t now;                 // unix ms, one snapshot per command
   bool retry = false;          // re-run of a blocked command after a wake-up
   bool still_blocked = false;  // set by block() during a retry that found nothing
   bool in_exec = false;        // running inside EXEC: blocking commands don't block

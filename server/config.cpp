@@ -72,9 +72,12 @@ Directive bool_dir(const char* name, bool Config::*field, bool mut, const char* 
   d.set = [field](Config& c, const std::vector<std::string>& a) -> std::string {
     if (a.size() != 1) return "wrong number of arguments";
     std::string v = lower(a[0]);
-    if (v == "yes") c.*field = true;
-    else if (v == "no") c.*field = false;
-    else return "argument must be 'yes' or 'no'";
+    if (v == "yes")
+      c.*field = true;
+    else if (v == "no")
+      c.*field = false;
+    else
+      return "argument must be 'yes' or 'no'";
     return "";
   };
   d.get = [field](const Config& c) { return std::string(c.*field ? "yes" : "no"); };
@@ -114,8 +117,10 @@ Directive enum_dir(const char* name, std::string Config::*field, const char* val
     // Redis 7 lists the choices separated by ", ".
     std::string opts;
     for (char ch : std::string_view(values)) {
-      if (ch == '|') opts += ", ";
-      else opts += ch;
+      if (ch == '|')
+        opts += ", ";
+      else
+        opts += ch;
     }
     return "argument(s) must be one of the following: " + opts;
   };
@@ -146,10 +151,14 @@ std::string obuf_set(Config& c, const std::vector<std::string>& a) {
   for (size_t i = 0; i < w.size(); i += 4) {
     std::string cls = lower(w[i]);
     Config::ObufLimit* l;
-    if (cls == "normal") l = &tmp.obuf_normal;
-    else if (cls == "slave" || cls == "replica") l = &tmp.obuf_replica;
-    else if (cls == "pubsub") l = &tmp.obuf_pubsub;
-    else return "Invalid client class specified in buffer limit configuration.";
+    if (cls == "normal")
+      l = &tmp.obuf_normal;
+    else if (cls == "slave" || cls == "replica")
+      l = &tmp.obuf_replica;
+    else if (cls == "pubsub")
+      l = &tmp.obuf_pubsub;
+    else
+      return "Invalid client class specified in buffer limit configuration.";
     int64_t hard, soft, secs;
     if (!parse_memory(w[i + 1], &hard) || !parse_memory(w[i + 2], &soft) ||
         !protocol::parse_int64(w[i + 3], &secs) || hard < 0 || soft < 0 || secs < 0)
@@ -223,8 +232,8 @@ std::vector<Directive> build() {
                       "Close a client idle this many seconds (0: never)."));
   v.push_back(int_dir("tcp-keepalive", &Config::tcp_keepalive, 0, INT32_MAX, true,
                       "TCP keepalive period in seconds (0: off)."));
-  v.push_back(int_dir("tcp-backlog", &Config::tcp_backlog, 0, INT32_MAX, false,
-                      "listen() backlog."));
+  v.push_back(
+      int_dir("tcp-backlog", &Config::tcp_backlog, 0, INT32_MAX, false, "listen() backlog."));
   v.push_back(int_dir("maxclients", &Config::maxclients, 1, INT32_MAX, true,
                       "Maximum simultaneous clients."));
   v.push_back(int_dir("hz", &Config::hz, 1, 500, true, "Background task frequency (1-500)."));
@@ -246,8 +255,8 @@ std::vector<Directive> build() {
   v.push_back(str_dir("pidfile", &Config::pidfile, false, "Pid file (empty: none)."));
   v.push_back(mem_dir("proto-max-bulk-len", &Config::proto_max_bulk_len, 1024 * 1024, INT64_MAX,
                       true, "Largest bulk string a request may carry."));
-  v.push_back(mem_dir("client-query-buffer-limit", &Config::client_query_buffer_limit,
-                      1024 * 1024, INT64_MAX, true, "Largest query buffer of one client."));
+  v.push_back(mem_dir("client-query-buffer-limit", &Config::client_query_buffer_limit, 1024 * 1024,
+                      INT64_MAX, true, "Largest query buffer of one client."));
   v.push_back(bool_dir("protected-mode", &Config::protected_mode, true,
                        "Refuse non-loopback clients when no password and no explicit bind."));
   v.push_back(str_dir("dir", &Config::dir, true, "Working directory (persistence files)."));
@@ -270,18 +279,18 @@ std::vector<Directive> build() {
                       INT32_MAX, true, "Max size of a list node (negative: bytes class)."));
   v.push_back(int_dir("list-compress-depth", &Config::list_compress_depth, 0, INT32_MAX, true,
                       "Accepted for compatibility."));
-  v.push_back(int_dir("hash-max-listpack-entries", &Config::hash_max_listpack_entries, 0,
-                      INT32_MAX, true, "Compact hash up to this many fields."));
+  v.push_back(int_dir("hash-max-listpack-entries", &Config::hash_max_listpack_entries, 0, INT32_MAX,
+                      true, "Compact hash up to this many fields."));
   v.push_back(int_dir("hash-max-listpack-value", &Config::hash_max_listpack_value, 0, INT32_MAX,
                       true, "Compact hash while values are at most this long."));
-  v.push_back(int_dir("set-max-intset-entries", &Config::set_max_intset_entries, 0, INT32_MAX,
-                      true, "Integer set up to this many members."));
-  v.push_back(int_dir("set-max-listpack-entries", &Config::set_max_listpack_entries, 0,
-                      INT32_MAX, true, "Compact set up to this many members."));
-  v.push_back(int_dir("set-max-listpack-value", &Config::set_max_listpack_value, 0, INT32_MAX,
-                      true, "Compact set while members are at most this long."));
-  v.push_back(int_dir("zset-max-listpack-entries", &Config::zset_max_listpack_entries, 0,
-                      INT32_MAX, true, "Compact sorted set up to this many members."));
+  v.push_back(int_dir("set-max-intset-entries", &Config::set_max_intset_entries, 0, INT32_MAX, true,
+                      "Integer set up to this many members."));
+  v.push_back(int_dir("set-max-listpack-entries", &Config::set_max_listpack_entries, 0, INT32_MAX,
+                      true, "Compact set up to this many members."));
+  v.push_back(int_dir("set-max-listpack-value", &Config::set_max_listpack_value, 0, INT32_MAX, true,
+                      "Compact set while members are at most this long."));
+  v.push_back(int_dir("zset-max-listpack-entries", &Config::zset_max_listpack_entries, 0, INT32_MAX,
+                      true, "Compact sorted set up to this many members."));
   v.push_back(int_dir("zset-max-listpack-value", &Config::zset_max_listpack_value, 0, INT32_MAX,
                       true, "Compact sorted set while members are at most this long."));
   v.push_back(bool_dir("appendonly", &Config::appendonly, true,
@@ -289,7 +298,9 @@ std::vector<Directive> build() {
   only_default(v, "appendonly yes is not supported by dq yet (no persistence)");
   v.push_back(enum_dir("appendfsync", &Config::appendfsync, "always|everysec|no", true,
                        "AOF fsync policy (kept for CONFIG GET; no AOF yet)."));
-  v.push_back(str_dir("save", &Config::save, true, "RDB save points (seconds changes ...). Kept for CONFIG GET: dq has no persistence yet, so nothing is saved."));
+  v.push_back(str_dir("save", &Config::save, true,
+                      "RDB save points (seconds changes ...). Kept for CONFIG GET: dq has no "
+                      "persistence yet, so nothing is saved."));
   v.back().set = [](Config& c, const std::vector<std::string>& a) -> std::string {
     std::string all = join(a);
     std::istringstream is(all);
@@ -306,8 +317,8 @@ std::vector<Directive> build() {
   };
   v.push_back(int_dir("slowlog-log-slower-than", &Config::slowlog_log_slower_than, -1, INT32_MAX,
                       true, "Slow log threshold in microseconds."));
-  v.push_back(int_dir("slowlog-max-len", &Config::slowlog_max_len, 0, INT32_MAX, true,
-                      "Slow log length."));
+  v.push_back(
+      int_dir("slowlog-max-len", &Config::slowlog_max_len, 0, INT32_MAX, true, "Slow log length."));
   v.push_back(bool_dir("lazyfree-lazy-user-flush", &Config::lazyfree_lazy_user_flush, true,
                        "FLUSHALL/FLUSHDB default to ASYNC."));
   v.push_back(str_dir("notify-keyspace-events", &Config::notify_keyspace_events, true,
@@ -350,13 +361,20 @@ bool parse_memory(std::string_view s, int64_t* out) {
     }
     return false;
   };
-  if (ends("gb")) mul = 1024LL * 1024 * 1024;
-  else if (ends("mb")) mul = 1024LL * 1024;
-  else if (ends("kb")) mul = 1024;
-  else if (ends("g")) mul = 1000LL * 1000 * 1000;
-  else if (ends("m")) mul = 1000LL * 1000;
-  else if (ends("k")) mul = 1000;
-  else if (ends("b")) mul = 1;
+  if (ends("gb"))
+    mul = 1024LL * 1024 * 1024;
+  else if (ends("mb"))
+    mul = 1024LL * 1024;
+  else if (ends("kb"))
+    mul = 1024;
+  else if (ends("g"))
+    mul = 1000LL * 1000 * 1000;
+  else if (ends("m"))
+    mul = 1000LL * 1000;
+  else if (ends("k"))
+    mul = 1000;
+  else if (ends("b"))
+    mul = 1;
   int64_t v;
   if (!protocol::parse_int64(l, &v)) return false;
   if (v != 0 && (v > INT64_MAX / mul || v < INT64_MIN / mul)) return false;
@@ -391,15 +409,17 @@ std::string load_config_text(Config& cfg, std::string_view text, std::string_vie
     if (line.empty() || line[0] == '#') continue;
     std::vector<std::string> words;
     if (!split_config_line(line, &words))
-      return fmt::format("*** FATAL CONFIG FILE ERROR (dq {}) ***\nReading the configuration file, "
-                         "at line {}\n>>> '{}'\nUnbalanced quotes in configuration line",
-                         "", lineno, line);
+      return fmt::format(
+          "*** FATAL CONFIG FILE ERROR (dq {}) ***\nReading the configuration file, "
+          "at line {}\n>>> '{}'\nUnbalanced quotes in configuration line",
+          "", lineno, line);
     if (words.empty()) continue;
     std::string name = lower(words[0]);
     if (name == "include") {
       if (words.size() != 2) return fmt::format("{}:{}: include needs one file", filename, lineno);
       std::ifstream f(words[1]);
-      if (!f) return fmt::format("{}:{}: cannot open included file '{}'", filename, lineno, words[1]);
+      if (!f)
+        return fmt::format("{}:{}: cannot open included file '{}'", filename, lineno, words[1]);
       std::stringstream ss;
       ss << f.rdbuf();
       std::string e = load_config_text(cfg, ss.str(), words[1]);
@@ -449,7 +469,8 @@ std::string rewrite_config(const Config& cfg) {
   std::fflush(f);
   fsync(fileno(f));
   std::fclose(f);
-  if (std::rename(tmp.c_str(), cfg.config_file.c_str()) != 0) return "Rewriting config file: rename failed";
+  if (std::rename(tmp.c_str(), cfg.config_file.c_str()) != 0)
+    return "Rewriting config file: rename failed";
   return "";
 }
 

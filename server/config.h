@@ -88,7 +88,8 @@ const Directive* find_directive(std::string_view name);
 // Parses redis.conf text; errors name the file and line: returns the message, empty if ok.
 std::string load_config_text(Config& cfg, std::string_view text, std::string_view filename);
 // Applies one directive with its arguments (from the file, the command line or CONFIG SET).
-std::string apply_directive(Config& cfg, std::string_view name, const std::vector<std::string>& args);
+std::string apply_directive(Config& cfg, std::string_view name,
+                            const std::vector<std::string>& args);
 // Parses a memory amount as Redis ("1gb", "512mb", "100k", plain bytes).
 bool parse_memory(std::string_view s, int64_t* out);
 // Splits a config line into words (Redis's rules: quotes and escapes as inline commands).

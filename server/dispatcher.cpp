@@ -45,13 +45,27 @@ void append_repr(std::string& out, std::string_view s) {
   out += '"';
   for (unsigned char ch : s) {
     switch (ch) {
-      case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\a': out += "\\a"; break;
-      case '\b': out += "\\b"; break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\a':
+        out += "\\a";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
       default:
         if (isprint(ch))
           out += static_cast<char>(ch);
@@ -133,7 +147,8 @@ void Server::dispatch(Client* c, std::span<const std::string_view> args) {
     c->skip_next = false;
   }
 
-  if (!monitors_.empty() && !(spec.flags & (kSkipMonitor | kAdmin))) feed_monitors(c, args, spec.flags & kRedactArgs);
+  if (!monitors_.empty() && !(spec.flags & (kSkipMonitor | kAdmin)))
+    feed_monitors(c, args, spec.flags & kRedactArgs);
   // Keys this command made ready wake their blocked clients now, in blocking order.
   if (blocking_.has_ready()) blocking_.serve_ready();
 }

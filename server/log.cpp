@@ -14,11 +14,16 @@ std::string g_file;
 }  // namespace
 
 void log_configure(std::string_view level, const std::string& file) {
-  if (level == "debug") g_level = LogLevel::Debug;
-  else if (level == "verbose") g_level = LogLevel::Verbose;
-  else if (level == "notice") g_level = LogLevel::Notice;
-  else if (level == "warning") g_level = LogLevel::Warning;
-  else g_level = LogLevel::Nothing;
+  if (level == "debug")
+    g_level = LogLevel::Debug;
+  else if (level == "verbose")
+    g_level = LogLevel::Verbose;
+  else if (level == "notice")
+    g_level = LogLevel::Notice;
+  else if (level == "warning")
+    g_level = LogLevel::Warning;
+  else
+    g_level = LogLevel::Nothing;
   g_file = file;
 }
 

@@ -156,8 +156,9 @@ std::string Server::start() {
       uv_tcp_init(loop_, t);
       t->data = this;
       r = uv_tcp_bind(t, reinterpret_cast<sockaddr*>(&ss), v6 ? UV_TCP_IPV6ONLY : 0);
-      if (r == 0) r = uv_listen(reinterpret_cast<uv_stream_t*>(t), cfg_.tcp_backlog,
-                                ServerCallbacks::on_tcp_connection);
+      if (r == 0)
+        r = uv_listen(reinterpret_cast<uv_stream_t*>(t), cfg_.tcp_backlog,
+                      ServerCallbacks::on_tcp_connection);
       if (r != 0) {
         uv_close(reinterpret_cast<uv_handle_t*>(t), ServerCallbacks::close_free_tcp);
         if (optional && (r == UV_EADDRNOTAVAIL || r == UV_EAFNOSUPPORT || r == UV_EPROTONOSUPPORT))
@@ -360,13 +361,18 @@ void Server::check_output_limits(Client* c) {
   bool pubsub = c->sub_channels + c->sub_patterns + c->sub_shard > 0;
   const Config::ObufLimit& l = pubsub ? cfg_.obuf_pubsub : cfg_.obuf_normal;
   if (l.hard == 0 && l.soft == 0) return;
+  // Redis leaves its 16 KiB static reply buffer out of the count: so does dq with its first
+  // block, so `normal 16kb` means 16 KiB beyond what every client has anyway.
   size_t used = c->out.memory();
+  used = used > protocol::OutputBuffer::kBlockSize ? used - protocol::OutputBuffer::kBlockSize : 0;
   bool over = false;
   if (l.hard > 0 && used >= static_cast<size_t>(l.hard)) over = true;
   if (!over && l.soft > 0 && used >= static_cast<size_t>(l.soft)) {
     int64_t now = now_ms();
-    if (c->obuf_soft_since_ms == 0) c->obuf_soft_since_ms = now;
-    else if (now - c->obuf_soft_since_ms >= static_cast<int64_t>(l.seconds) * 1000) over = true;
+    if (c->obuf_soft_since_ms == 0)
+      c->obuf_soft_since_ms = now;
+    else if (now - c->obuf_soft_since_ms >= static_cast<int64_t>(l.seconds) * 1000)
+      over = true;
   } else if (!over) {
     c->obuf_soft_since_ms = 0;
   }
@@ -442,7 +448,8 @@ void Server::close_client(Client* c) {
   if (c->closing) return;
   c->closing = true;
   clients_.erase(c->id);
-  if (c->monitor) monitors_.erase(std::remove(monitors_.begin(), monitors_.end(), c), monitors_.end());
+  if (c->monitor)
+    monitors_.erase(std::remove(monitors_.begin(), monitors_.end(), c), monitors_.end());
   if (c->pending_write) {
     pending_.erase(std::remove(pending_.begin(), pending_.end(), c), pending_.end());
     c->pending_write = false;
@@ -487,7 +494,8 @@ void Server::database_changed(int db, const storage::Db* also) {
   int64_t now = now_ms();
   for (auto& [k, clients] : watched_) {
     if (k.first != db) continue;
-    bool present = d.find(k.second, now) || (also && const_cast<storage::Db*>(also)->find(k.second, now));
+    bool present =
+        d.find(k.second, now) || (also && const_cast<storage::Db*>(also)->find(k.second, now));
     if (present)
       for (Client* c : clients) c->dirty_cas = true;
   }

@@ -14,11 +14,11 @@
 
 #include <cstdint>
 #include <map>
-#include <unordered_map>
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "server/blocking.h"
@@ -46,7 +46,7 @@ struct Stats {
   uint64_t unexpected_error_replies = 0;
   uint64_t client_qbuf_limit_disconnections = 0;
   uint64_t client_obuf_limit_disconnections = 0;
-  uint64_t dirty = 0;  // changes since the last save
+  uint64_t dirty = 0;                           // changes since the last save
   std::map<std::string, uint64_t> error_codes;  // errorstats
   // instantaneous ops/sec sampling
   uint64_t last_sample_ms = 0, last_sample_cmds = 0;

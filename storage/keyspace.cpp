@@ -91,7 +91,9 @@ Entry* rekey_entry(Entry* old, std::string_view key) {
   bool slot = old->has_expire_slot();
   int64_t exp = old->expire_ms();
   switch (old->encoding()) {
-    case Encoding::Int: e = Entry::make_int(key, old->int_value(), slot, exp); break;
+    case Encoding::Int:
+      e = Entry::make_int(key, old->int_value(), slot, exp);
+      break;
     case Encoding::Embstr: {
       char buf[24];
       e = Entry::make_string(key, old->string_value(buf), slot, exp);

@@ -41,9 +41,9 @@ class KeyspaceObserver {
 enum class SetCondition : uint8_t { Always, IfAbsent, IfPresent };
 
 struct ExpireStepResult {
-  size_t visited = 0;       // entries looked at
-  size_t volatile_seen = 0; // of which had a TTL
-  size_t expired = 0;       // of which were deleted
+  size_t visited = 0;        // entries looked at
+  size_t volatile_seen = 0;  // of which had a TTL
+  size_t expired = 0;        // of which were deleted
 };
 
 class Db {

@@ -87,9 +87,7 @@ Object* QueueList::clone() const {
   return c;
 }
 
-bool QueueList::compact() const {
-  return nodes_ <= 1;
-}
+bool QueueList::compact() const { return nodes_ <= 1; }
 
 size_t QueueList::entry_size(size_t len) { return 2 * vsize(len) + len; }
 
@@ -140,8 +138,14 @@ void QueueList::link_back(Node* n) {
 }
 
 void QueueList::unlink(Node* n) {
-  if (n->prev) n->prev->next = n->next; else head_ = n->next;
-  if (n->next) n->next->prev = n->prev; else tail_ = n->prev;
+  if (n->prev)
+    n->prev->next = n->next;
+  else
+    head_ = n->next;
+  if (n->next)
+    n->next->prev = n->prev;
+  else
+    tail_ = n->prev;
   bytes_ -= n->cap;
   --nodes_;
   std::free(n->buf);
@@ -327,7 +331,10 @@ void QueueList::insert_at(Pos p, std::string_view v) {
       n->tail = p.off;
       right->prev = n;
       right->next = n->next;
-      if (n->next) n->next->prev = right; else tail_ = right;
+      if (n->next)
+        n->next->prev = right;
+      else
+        tail_ = right;
       n->next = right;
     }
   }
@@ -338,12 +345,18 @@ void QueueList::insert_at(Pos p, std::string_view v) {
   if (p.off == n->head && !right) {  // before n
     single->next = n;
     single->prev = n->prev;
-    if (n->prev) n->prev->next = single; else head_ = single;
+    if (n->prev)
+      n->prev->next = single;
+    else
+      head_ = single;
     n->prev = single;
   } else {  // after n (before right, if any)
     single->prev = n;
     single->next = n->next;
-    if (n->next) n->next->prev = single; else tail_ = single;
+    if (n->next)
+      n->next->prev = single;
+    else
+      tail_ = single;
     n->next = single;
   }
   ++count_;
@@ -375,7 +388,10 @@ bool QueueList::insert(std::string_view pivot, std::string_view v, bool after) {
   bool found = false;
   range(0, count_ ? count_ - 1 : 0, [&](std::string_view e) {
     if (found) return;
-    if (e == pivot) found = true; else ++idx;
+    if (e == pivot)
+      found = true;
+    else
+      ++idx;
   });
   if (!found) return false;
   size_t at_idx = after ? idx + 1 : idx;
@@ -458,7 +474,10 @@ std::vector<int64_t> QueueList::positions(std::string_view v, int64_t rank, int6
   auto visit = [&](std::string_view e, int64_t pos) {
     if (out.size() >= want) return;
     if (e == v) {
-      if (skip > 0) --skip; else out.push_back(pos);
+      if (skip > 0)
+        --skip;
+      else
+        out.push_back(pos);
     }
   };
   if (rank > 0) {

@@ -16,12 +16,18 @@ namespace dq::storage {
 
 std::string_view type_name(Type t) {
   switch (t) {
-    case Type::String: return "string";
-    case Type::List: return "list";
-    case Type::Set: return "set";
-    case Type::ZSet: return "zset";
-    case Type::Hash: return "hash";
-    case Type::Stream: return "stream";
+    case Type::String:
+      return "string";
+    case Type::List:
+      return "list";
+    case Type::Set:
+      return "set";
+    case Type::ZSet:
+      return "zset";
+    case Type::Hash:
+      return "hash";
+    case Type::Stream:
+      return "stream";
   }
   return "none";
 }
@@ -102,8 +108,10 @@ std::string_view Entry::string_value(char* buf) const {
       uint32_t n = load<uint32_t>(payload_off());
       return std::string_view(reinterpret_cast<const char*>(this) + payload_off() + 4, n);
     }
-    case Encoding::Raw: return static_cast<const HeapString*>(heap_ptr())->view();
-    default: return {};
+    case Encoding::Raw:
+      return static_cast<const HeapString*>(heap_ptr())->view();
+    default:
+      return {};
   }
 }
 
@@ -126,7 +134,8 @@ Entry* Entry::clone(std::string_view new_key) const {
   int64_t exp = expire_ms();
   bool slot = has_expire_slot();
   switch (encoding()) {
-    case Encoding::Int: return make_int(new_key, int_value(), slot, exp);
+    case Encoding::Int:
+      return make_int(new_key, int_value(), slot, exp);
     case Encoding::Embstr: {
       char buf[24];
       return make_string(new_key, string_value(buf), slot, exp);
@@ -136,7 +145,8 @@ Entry* Entry::clone(std::string_view new_key) const {
       return make_heap(new_key, Type::String, Encoding::Raw, HeapString::create(h->view(), h->len),
                        slot, exp);
     }
-    default: return make_heap(new_key, type(), encoding(), object()->clone(), slot, exp);
+    default:
+      return make_heap(new_key, type(), encoding(), object()->clone(), slot, exp);
   }
 }
 
@@ -144,9 +154,15 @@ Entry* Entry::with_expire_slot(Entry* old, bool slot) {
   if (old->has_expire_slot() == slot) return old;
   size_t payload;
   switch (old->encoding()) {
-    case Encoding::Int: payload = 8; break;
-    case Encoding::Embstr: payload = 4 + old->load<uint32_t>(old->payload_off()); break;
-    default: payload = sizeof(void*); break;
+    case Encoding::Int:
+      payload = 8;
+      break;
+    case Encoding::Embstr:
+      payload = 4 + old->load<uint32_t>(old->payload_off());
+      break;
+    default:
+      payload = sizeof(void*);
+      break;
   }
   Entry* e = alloc(old->key(), old->type(), old->encoding(), slot, -1, payload);
   e->meta_ = (e->meta_ & 0xFF) | (old->meta_ & ~0xFFu);  // keep the LRU clock
@@ -208,8 +224,7 @@ bool string_to_long_double(std::string_view s, long double* out) {
   long double v = std::strtold(buf, &end);
   if (static_cast<size_t>(end - buf) != s.size()) return false;
   // As Redis's string2ld: out of range only when it overflowed or underflowed to zero.
-  if (errno == ERANGE && (v == HUGE_VALL || v == -HUGE_VALL || v == 0.0L))
-    return false;
+  if (errno == ERANGE && (v == HUGE_VALL || v == -HUGE_VALL || v == 0.0L)) return false;
   if (std::isnan(v)) return false;
   *out = v;
   return true;

@@ -122,8 +122,8 @@ class Entry {
   static constexpr uint32_t kSlotBit = 1u << 7;
   static constexpr size_t kHeader = 16;
 
-  static Entry* alloc(std::string_view key, Type t, Encoding e, bool expire_slot,
-                      int64_t expire_ms, size_t payload);
+  static Entry* alloc(std::string_view key, Type t, Encoding e, bool expire_slot, int64_t expire_ms,
+                      size_t payload);
   size_t key_off() const { return kHeader + (has_expire_slot() ? 8 : 0); }
   size_t payload_off() const { return key_off() + key_len_; }
 

@@ -29,11 +29,16 @@ enum class ClientType { Normal, Master, Replica, PubSub };
 
 // "normal" | "master" | "replica" | "slave" | "pubsub" (Redis's getClientTypeByName).
 bool parse_client_type(std::string_view s, ClientType* out) {
-  if (arg_is(s, "normal")) *out = ClientType::Normal;
-  else if (arg_is(s, "master")) *out = ClientType::Master;
-  else if (arg_is(s, "replica") || arg_is(s, "slave")) *out = ClientType::Replica;
-  else if (arg_is(s, "pubsub")) *out = ClientType::PubSub;
-  else return false;
+  if (arg_is(s, "normal"))
+    *out = ClientType::Normal;
+  else if (arg_is(s, "master"))
+    *out = ClientType::Master;
+  else if (arg_is(s, "replica") || arg_is(s, "slave"))
+    *out = ClientType::Replica;
+  else if (arg_is(s, "pubsub"))
+    *out = ClientType::PubSub;
+  else
+    return false;
   return true;
 }
 
@@ -79,7 +84,9 @@ void reply_text(CommandContext& ctx, std::string_view s) {
   ctx.reply().verbatim(s, "txt");
 }
 
-void client_id_cmd(CommandContext& ctx) { ctx.reply().integer(static_cast<int64_t>(ctx.client.id)); }
+void client_id_cmd(CommandContext& ctx) {
+  ctx.reply().integer(static_cast<int64_t>(ctx.client.id));
+}
 
 void client_setname_cmd(CommandContext& ctx) {
   std::string_view n = ctx.arg(2);
@@ -96,9 +103,12 @@ void client_getname_cmd(CommandContext& ctx) {
 void client_setinfo_cmd(CommandContext& ctx) {
   std::string_view attr = ctx.arg(2), val = ctx.arg(3);
   std::string* dest;
-  if (arg_is(attr, "lib-name")) dest = &ctx.client.lib_name;
-  else if (arg_is(attr, "lib-ver")) dest = &ctx.client.lib_ver;
-  else return ctx.error_fmt("ERR Unrecognized option '{}'", attr);
+  if (arg_is(attr, "lib-name"))
+    dest = &ctx.client.lib_name;
+  else if (arg_is(attr, "lib-ver"))
+    dest = &ctx.client.lib_ver;
+  else
+    return ctx.error_fmt("ERR Unrecognized option '{}'", attr);
   if (!valid_client_attr(val)) return ctx.error_fmt(err::kFmtClientInfoSpaces, attr);
   dest->assign(val);
   ctx.reply().ok();
@@ -187,9 +197,12 @@ void client_kill_cmd(CommandContext& ctx) {
       user = v;
       if (user != "default") return ctx.error_fmt("ERR No such user '{}'", v);
     } else if (arg_is(opt, "skipme")) {
-      if (arg_is(v, "yes")) skipme = true;
-      else if (arg_is(v, "no")) skipme = false;
-      else return ctx.syntax_error();
+      if (arg_is(v, "yes"))
+        skipme = true;
+      else if (arg_is(v, "no"))
+        skipme = false;
+      else
+        return ctx.syntax_error();
     } else {
       return ctx.syntax_error();
     }
@@ -225,9 +238,12 @@ void client_reply_cmd(CommandContext& ctx) {
 }
 
 void on_off(CommandContext& ctx, bool* flag) {
-  if (arg_is(ctx.arg(2), "on")) *flag = true;
-  else if (arg_is(ctx.arg(2), "off")) *flag = false;
-  else return ctx.syntax_error();
+  if (arg_is(ctx.arg(2), "on"))
+    *flag = true;
+  else if (arg_is(ctx.arg(2), "off"))
+    *flag = false;
+  else
+    return ctx.syntax_error();
   ctx.reply().ok();
 }
 
@@ -256,7 +272,8 @@ void client_unblock_cmd(CommandContext& ctx) {
   if (!ctx.int_arg(2, &id)) return;
   bool error = false;
   if (ctx.argc() == 4) {
-    if (arg_is(ctx.arg(3), "error")) error = true;
+    if (arg_is(ctx.arg(3), "error"))
+      error = true;
     else if (!arg_is(ctx.arg(3), "timeout"))
       return ctx.error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
   } else if (ctx.argc() > 4) {
@@ -329,57 +346,206 @@ constexpr uint32_t kAclC = kAclSlow | kAclConnection;
 constexpr uint32_t kAclAdm = kAclAdmin | kAclSlow | kAclDangerous | kAclConnection;
 
 constexpr CommandSpec kClientSubs[] = {
-    {"getname", 2, kBase, {}, kAclC, "connection", "Returns the name of the connection.", "2.6.9",
-     "O(1)", client_getname_cmd, {}, ""},
-    {"getredir", 2, kBase, {}, kAclC, "connection",
+    {"getname",
+     2,
+     kBase,
+     {},
+     kAclC,
+     "connection",
+     "Returns the name of the connection.",
+     "2.6.9",
+     "O(1)",
+     client_getname_cmd,
+     {},
+     ""},
+    {"getredir",
+     2,
+     kBase,
+     {},
+     kAclC,
+     "connection",
      "Returns the client ID to which the connection's tracking notifications are redirected.",
-     "6.0.0", "O(1)", client_getredir_cmd, {}, ""},
-    {"help", 2, kLoading | kStale, {}, kAclC, "connection",
-     "Returns helpful text about the different subcommands.", "5.0.0", "O(1)", client_help_cmd,
-     {}, ""},
-    {"id", 2, kBase, {}, kAclC, "connection", "Returns the unique client ID of the connection.",
-     "5.0.0", "O(1)", client_id_cmd, {}, ""},
-    {"info", 2, kBase, {}, kAclC, "connection",
-     "Returns information about the connection.", "6.2.0", "O(1)", client_info_cmd, {}, "",
+     "6.0.0",
+     "O(1)",
+     client_getredir_cmd,
+     {},
+     ""},
+    {"help",
+     2,
+     kLoading | kStale,
+     {},
+     kAclC,
+     "connection",
+     "Returns helpful text about the different subcommands.",
+     "5.0.0",
+     "O(1)",
+     client_help_cmd,
+     {},
+     ""},
+    {"id",
+     2,
+     kBase,
+     {},
+     kAclC,
+     "connection",
+     "Returns the unique client ID of the connection.",
+     "5.0.0",
+     "O(1)",
+     client_id_cmd,
+     {},
+     ""},
+    {"info",
+     2,
+     kBase,
+     {},
+     kAclC,
+     "connection",
+     "Returns information about the connection.",
+     "6.2.0",
+     "O(1)",
+     client_info_cmd,
+     {},
+     "",
      "nondeterministic_output"},
-    {"kill", -3, kAdm, {}, kAclAdm, "connection", "Terminates open connections.", "2.4.0",
+    {"kill",
+     -3,
+     kAdm,
+     {},
+     kAclAdm,
+     "connection",
+     "Terminates open connections.",
+     "2.4.0",
      "O(N) where N is the number of client connections",
-     client_kill_cmd, {},
+     client_kill_cmd,
+     {},
      "(ip:port|[ID client-id] [TYPE NORMAL|MASTER|SLAVE|REPLICA|PUBSUB] [USER username] "
      "[ADDR ip:port] [LADDR ip:port] [SKIPME YES|NO])"},
-    {"list", -2, kAdm, {}, kAclAdm, "connection", "Lists open connections.", "2.4.0",
-     "O(N) where N is the number of client connections", client_list_cmd, {},
+    {"list",
+     -2,
+     kAdm,
+     {},
+     kAclAdm,
+     "connection",
+     "Lists open connections.",
+     "2.4.0",
+     "O(N) where N is the number of client connections",
+     client_list_cmd,
+     {},
      "[TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]]",
      "nondeterministic_output"},
-    {"no-evict", 3, kAdm, {}, kAclAdm, "connection",
-     "Sets the client eviction mode of the connection.", "7.0.0", "O(1)", client_no_evict_cmd,
-     {}, "ON|OFF"},
-    {"no-touch", 3, kNoScript | kLoading | kStale, {}, kAclC, "connection",
+    {"no-evict",
+     3,
+     kAdm,
+     {},
+     kAclAdm,
+     "connection",
+     "Sets the client eviction mode of the connection.",
+     "7.0.0",
+     "O(1)",
+     client_no_evict_cmd,
+     {},
+     "ON|OFF"},
+    {"no-touch",
+     3,
+     kNoScript | kLoading | kStale,
+     {},
+     kAclC,
+     "connection",
      "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.",
-     "7.2.0", "O(1)", client_no_touch_cmd, {}, "ON|OFF"},
-    {"pause", -3, kAdm, {}, kAclAdm, "connection", "Suspends commands processing.", "3.0.0",
-     "O(1)", client_pause_cmd, {}, "timeout [WRITE|ALL]"},
-    {"reply", 3, kBase, {}, kAclC, "connection",
-     "Instructs the server whether to reply to commands.", "3.2.0", "O(1)", client_reply_cmd, {},
+     "7.2.0",
+     "O(1)",
+     client_no_touch_cmd,
+     {},
+     "ON|OFF"},
+    {"pause",
+     -3,
+     kAdm,
+     {},
+     kAclAdm,
+     "connection",
+     "Suspends commands processing.",
+     "3.0.0",
+     "O(1)",
+     client_pause_cmd,
+     {},
+     "timeout [WRITE|ALL]"},
+    {"reply",
+     3,
+     kBase,
+     {},
+     kAclC,
+     "connection",
+     "Instructs the server whether to reply to commands.",
+     "3.2.0",
+     "O(1)",
+     client_reply_cmd,
+     {},
      "ON|OFF|SKIP"},
-    {"setinfo", 4, kBase, {}, kAclC, "connection",
-     "Sets information specific to the client or connection.", "7.2.0", "O(1)",
-     client_setinfo_cmd, {}, "(LIB-NAME libname|LIB-VER libver)", "request_policy:all_nodes response_policy:all_succeeded"},
-    {"setname", 3, kBase, {}, kAclC, "connection", "Sets the connection name.", "2.6.9", "O(1)",
-     client_setname_cmd, {}, "connection-name", "request_policy:all_nodes response_policy:all_succeeded"},
-    {"unblock", -3, kAdm, {}, kAclAdm, "connection",
-     "Unblocks a client blocked by a blocking command from a different connection.", "5.0.0",
-     "O(log N) where N is the number of client connections", client_unblock_cmd, {},
+    {"setinfo",
+     4,
+     kBase,
+     {},
+     kAclC,
+     "connection",
+     "Sets information specific to the client or connection.",
+     "7.2.0",
+     "O(1)",
+     client_setinfo_cmd,
+     {},
+     "(LIB-NAME libname|LIB-VER libver)",
+     "request_policy:all_nodes response_policy:all_succeeded"},
+    {"setname",
+     3,
+     kBase,
+     {},
+     kAclC,
+     "connection",
+     "Sets the connection name.",
+     "2.6.9",
+     "O(1)",
+     client_setname_cmd,
+     {},
+     "connection-name",
+     "request_policy:all_nodes response_policy:all_succeeded"},
+    {"unblock",
+     -3,
+     kAdm,
+     {},
+     kAclAdm,
+     "connection",
+     "Unblocks a client blocked by a blocking command from a different connection.",
+     "5.0.0",
+     "O(log N) where N is the number of client connections",
+     client_unblock_cmd,
+     {},
      "client-id [TIMEOUT|ERROR]"},
-    {"unpause", 2, kAdm, {}, kAclAdm, "connection",
-     "Resumes processing commands from paused clients.", "6.2.0", "O(N) Where N is the number of paused clients",
-     client_unpause_cmd, {}, ""},
+    {"unpause",
+     2,
+     kAdm,
+     {},
+     kAclAdm,
+     "connection",
+     "Resumes processing commands from paused clients.",
+     "6.2.0",
+     "O(N) Where N is the number of paused clients",
+     client_unpause_cmd,
+     {},
+     ""},
 };
 
 constexpr CommandSpec kClientCommands[] = {
-    {"client", -2, 0, {}, kAclSlow, "connection",
-     "A container for client connection commands.", "2.4.0", "Depends on subcommand.", nullptr,
-     kClientSubs, ""},
+    {"client",
+     -2,
+     0,
+     {},
+     kAclSlow,
+     "connection",
+     "A container for client connection commands.",
+     "2.4.0",
+     "Depends on subcommand.",
+     nullptr,
+     kClientSubs,
+     ""},
 };
 
 }  // namespace

@@ -40,25 +40,47 @@ struct NamedBit {
 
 // Redis 7's order (addReplyFlagsForCommand); may_replicate is hidden, as in Redis.
 constexpr NamedBit kFlagNames[] = {
-    {kWrite, "write"},           {kReadOnly, "readonly"},
-    {kDenyOom, "denyoom"},       {kAdmin, "admin"},
-    {kPubSub, "pubsub"},         {kNoScript, "noscript"},
-    {kBlocking, "blocking"},     {kLoading, "loading"},
-    {kStale, "stale"},           {kSkipMonitor, "skip_monitor"},
-    {kSkipSlowlog, "skip_slowlog"}, {kAsking, "asking"},
-    {kFast, "fast"},             {kNoAuth, "no_auth"},
-    {kNoMandatoryKeys, "no_mandatory_keys"}, {kNoMulti, "no_multi"},
-    {kMovableKeys, "movablekeys"}, {kAllowBusy, "allow_busy"},
+    {kWrite, "write"},
+    {kReadOnly, "readonly"},
+    {kDenyOom, "denyoom"},
+    {kAdmin, "admin"},
+    {kPubSub, "pubsub"},
+    {kNoScript, "noscript"},
+    {kBlocking, "blocking"},
+    {kLoading, "loading"},
+    {kStale, "stale"},
+    {kSkipMonitor, "skip_monitor"},
+    {kSkipSlowlog, "skip_slowlog"},
+    {kAsking, "asking"},
+    {kFast, "fast"},
+    {kNoAuth, "no_auth"},
+    {kNoMandatoryKeys, "no_mandatory_keys"},
+    {kNoMulti, "no_multi"},
+    {kMovableKeys, "movablekeys"},
+    {kAllowBusy, "allow_busy"},
 };
 
 constexpr NamedBit kAclNames[] = {
-    {kAclKeyspace, "keyspace"},   {kAclRead, "read"},       {kAclWrite, "write"},
-    {kAclSet, "set"},             {kAclSortedSet, "sortedset"}, {kAclList, "list"},
-    {kAclHash, "hash"},           {kAclString, "string"},   {kAclBitmap, "bitmap"},
-    {kAclHyperLogLog, "hyperloglog"}, {kAclGeo, "geo"},     {kAclStream, "stream"},
-    {kAclPubSub, "pubsub"},       {kAclAdmin, "admin"},     {kAclFast, "fast"},
-    {kAclSlow, "slow"},           {kAclBlocking, "blocking"}, {kAclDangerous, "dangerous"},
-    {kAclConnection, "connection"}, {kAclTransaction, "transaction"},
+    {kAclKeyspace, "keyspace"},
+    {kAclRead, "read"},
+    {kAclWrite, "write"},
+    {kAclSet, "set"},
+    {kAclSortedSet, "sortedset"},
+    {kAclList, "list"},
+    {kAclHash, "hash"},
+    {kAclString, "string"},
+    {kAclBitmap, "bitmap"},
+    {kAclHyperLogLog, "hyperloglog"},
+    {kAclGeo, "geo"},
+    {kAclStream, "stream"},
+    {kAclPubSub, "pubsub"},
+    {kAclAdmin, "admin"},
+    {kAclFast, "fast"},
+    {kAclSlow, "slow"},
+    {kAclBlocking, "blocking"},
+    {kAclDangerous, "dangerous"},
+    {kAclConnection, "connection"},
+    {kAclTransaction, "transaction"},
     {kAclScripting, "scripting"},
 };
 
@@ -162,9 +184,9 @@ struct Arg {
 // A parsed element before arguments are formed: a word, a group, or "...".
 struct Elem {
   enum Kind { Word, Group, Ellipsis } kind = Word;
-  std::string text;                        // Word
-  bool optional = false;                   // Group
-  std::vector<std::vector<Elem>> alts;     // Group: alternatives, each a sequence
+  std::string text;                     // Word
+  bool optional = false;                // Group
+  std::vector<std::vector<Elem>> alts;  // Group: alternatives, each a sequence
 };
 
 bool is_token_word(std::string_view w) {
@@ -184,10 +206,12 @@ std::string lower_str(std::string_view s) {
 
 std::string infer_type(std::string_view name) {
   static constexpr std::string_view kInts[] = {
-      "count", "seconds", "milliseconds", "index", "start", "end", "offset", "numkeys",
-      "db", "port", "increment", "decrement", "numreplicas", "len", "length", "client-id",
-      "id", "cursor", "limit", "numsubcommands", "delta", "ttl", "timeout-ms", "integer"};
-  static constexpr std::string_view kDoubles[] = {"timeout", "score", "float", "latitude",
+      "count",     "seconds",   "milliseconds", "index",  "start",
+      "end",       "offset",    "numkeys",      "db",     "port",
+      "increment", "decrement", "numreplicas",  "len",    "length",
+      "client-id", "id",        "cursor",       "limit",  "numsubcommands",
+      "delta",     "ttl",       "timeout-ms",   "integer"};
+  static constexpr std::string_view kDoubles[] = {"timeout",   "score",  "float", "latitude",
                                                   "longitude", "radius", "width", "height"};
   if (name == "key" || name == "destination" || name == "source" || name == "newkey" ||
       (name.size() > 4 && name.substr(name.size() - 4) == "-key"))
@@ -287,7 +311,8 @@ class SyntaxParser {
       a.token = std::string(name);
     } else {
       a.name = std::string(name);
-      a.type = colon == std::string_view::npos ? infer_type(name) : std::string(w.substr(colon + 1));
+      a.type =
+          colon == std::string_view::npos ? infer_type(name) : std::string(w.substr(colon + 1));
     }
     return a;
   }
@@ -518,10 +543,14 @@ void command_list_cmd(CommandContext& ctx) {
   enum { None, Module, AclCat, Pattern } filter = None;
   std::string_view value;
   if (ctx.argc() == 5 && arg_is(ctx.arg(2), "filterby")) {
-    if (arg_is(ctx.arg(3), "module")) filter = Module;
-    else if (arg_is(ctx.arg(3), "aclcat")) filter = AclCat;
-    else if (arg_is(ctx.arg(3), "pattern")) filter = Pattern;
-    else return ctx.syntax_error();
+    if (arg_is(ctx.arg(3), "module"))
+      filter = Module;
+    else if (arg_is(ctx.arg(3), "aclcat"))
+      filter = AclCat;
+    else if (arg_is(ctx.arg(3), "pattern"))
+      filter = Pattern;
+    else
+      return ctx.syntax_error();
     value = ctx.arg(4);
   } else if (ctx.argc() != 2) {
     return ctx.syntax_error();
@@ -569,8 +598,8 @@ bool resolve_keys(CommandContext& ctx, std::vector<int>* keys, const Command** o
         n == "fcall_ro" || n == "zunionstore" || n == "zinterstore" || n == "zdiffstore" ||
         n == "blmpop" || n == "bzmpop")
       numkeys_at = 2;
-    else if (n == "zunion" || n == "zinter" || n == "zdiff" || n == "sintercard" ||
-             n == "lmpop" || n == "zmpop" || n == "zintercard")
+    else if (n == "zunion" || n == "zinter" || n == "zdiff" || n == "sintercard" || n == "lmpop" ||
+             n == "zmpop" || n == "zintercard")
       numkeys_at = 1;
     if (numkeys_at && numkeys_at < line.size()) {
       int64_t nk;
@@ -649,36 +678,108 @@ constexpr uint32_t kCmdFlags = kLoading | kStale;
 constexpr uint32_t kCmdAcl = kAclSlow | kAclConnection;
 
 constexpr CommandSpec kCommandSubs[] = {
-    {"count", 2, kCmdFlags, {}, kCmdAcl, "server", "Returns a count of commands.", "2.8.13",
-     "O(1)", command_count_cmd, {}, ""},
-    {"docs", -2, kCmdFlags, {}, kCmdAcl, "server",
-     "Returns documentary information about one, multiple or all commands.", "7.0.0",
-     "O(N) where N is the number of commands to look up", command_docs_cmd, {},
-     "[command-name [command-name ...]]", "nondeterministic_output_order"},
-    {"getkeys", -4, kCmdFlags, {}, kCmdAcl, "server",
-     "Extracts the key names from an arbitrary command.", "2.8.13",
-     "O(N) where N is the number of arguments to the command", command_getkeys_cmd, {},
+    {"count",
+     2,
+     kCmdFlags,
+     {},
+     kCmdAcl,
+     "server",
+     "Returns a count of commands.",
+     "2.8.13",
+     "O(1)",
+     command_count_cmd,
+     {},
+     ""},
+    {"docs",
+     -2,
+     kCmdFlags,
+     {},
+     kCmdAcl,
+     "server",
+     "Returns documentary information about one, multiple or all commands.",
+     "7.0.0",
+     "O(N) where N is the number of commands to look up",
+     command_docs_cmd,
+     {},
+     "[command-name [command-name ...]]",
+     "nondeterministic_output_order"},
+    {"getkeys",
+     -4,
+     kCmdFlags,
+     {},
+     kCmdAcl,
+     "server",
+     "Extracts the key names from an arbitrary command.",
+     "2.8.13",
+     "O(N) where N is the number of arguments to the command",
+     command_getkeys_cmd,
+     {},
      "command [arg [arg ...]]"},
-    {"getkeysandflags", -4, kCmdFlags, {}, kCmdAcl, "server",
-     "Extracts the key names and access flags for an arbitrary command.", "7.0.0",
-     "O(N) where N is the number of arguments to the command", command_getkeysandflags_cmd, {},
+    {"getkeysandflags",
+     -4,
+     kCmdFlags,
+     {},
+     kCmdAcl,
+     "server",
+     "Extracts the key names and access flags for an arbitrary command.",
+     "7.0.0",
+     "O(N) where N is the number of arguments to the command",
+     command_getkeysandflags_cmd,
+     {},
      "command [arg [arg ...]]"},
-    {"help", 2, kCmdFlags, {}, kCmdAcl, "server", "Returns helpful text about the different subcommands.",
-     "2.8.13", "O(1)", command_help_cmd, {}, ""},
-    {"info", -2, kCmdFlags, {}, kCmdAcl, "server",
-     "Returns information about one, multiple or all commands.", "2.8.13",
-     "O(N) where N is the number of commands to look up", command_info_cmd, {},
-     "[command-name [command-name ...]]", "nondeterministic_output_order"},
-    {"list", -2, kCmdFlags, {}, kCmdAcl, "server", "Returns a list of command names.", "7.0.0",
-     "O(N) where N is the total number of Redis commands", command_list_cmd, {},
+    {"help",
+     2,
+     kCmdFlags,
+     {},
+     kCmdAcl,
+     "server",
+     "Returns helpful text about the different subcommands.",
+     "2.8.13",
+     "O(1)",
+     command_help_cmd,
+     {},
+     ""},
+    {"info",
+     -2,
+     kCmdFlags,
+     {},
+     kCmdAcl,
+     "server",
+     "Returns information about one, multiple or all commands.",
+     "2.8.13",
+     "O(N) where N is the number of commands to look up",
+     command_info_cmd,
+     {},
+     "[command-name [command-name ...]]",
+     "nondeterministic_output_order"},
+    {"list",
+     -2,
+     kCmdFlags,
+     {},
+     kCmdAcl,
+     "server",
+     "Returns a list of command names.",
+     "7.0.0",
+     "O(N) where N is the total number of Redis commands",
+     command_list_cmd,
+     {},
      "[FILTERBY (MODULE module-name|ACLCAT category|PATTERN pattern)]",
      "nondeterministic_output_order"},
 };
 
 constexpr CommandSpec kCommandCommands[] = {
-    {"command", -1, kCmdFlags, {}, kCmdAcl, "server",
-     "Returns detailed information about all commands.", "2.8.13",
-     "O(N) where N is the total number of Redis commands", command_cmd, kCommandSubs, "",
+    {"command",
+     -1,
+     kCmdFlags,
+     {},
+     kCmdAcl,
+     "server",
+     "Returns detailed information about all commands.",
+     "2.8.13",
+     "O(N) where N is the total number of Redis commands",
+     command_cmd,
+     kCommandSubs,
+     "",
      "nondeterministic_output_order"},
 };
 

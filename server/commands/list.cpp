@@ -5,13 +5,14 @@
 // key is the partition's TTL. Blocking variants share their non-blocking body: when nothing
 // is there they ask the context to park the client (or, inside MULTI, answer the timeout
 // reply at once, as Redis does).
+#include "storage/list.h"
+
 #include <algorithm>
 #include <climits>
 #include <string>
 
 #include "server/blocking.h"
 #include "server/command_context.h"
-#include "storage/list.h"
 
 namespace dq::cmd {
 
@@ -50,9 +51,12 @@ void drop_if_empty(CommandContext& ctx, std::string_view key, QueueList* l) {
 }
 
 bool parse_end(std::string_view a, End* out) {
-  if (arg_is(a, "left")) *out = End::Left;
-  else if (arg_is(a, "right")) *out = End::Right;
-  else return false;
+  if (arg_is(a, "left"))
+    *out = End::Left;
+  else if (arg_is(a, "right"))
+    *out = End::Right;
+  else
+    return false;
   return true;
 }
 
@@ -66,7 +70,10 @@ void push_generic(CommandContext& ctx, End end, bool only_if_exists) {
     l = create_list(ctx, key);
   }
   for (size_t i = 2; i < ctx.argc(); ++i) {
-    if (end == End::Left) l->push_front(ctx.arg(i)); else l->push_back(ctx.arg(i));
+    if (end == End::Left)
+      l->push_front(ctx.arg(i));
+    else
+      l->push_back(ctx.arg(i));
   }
   ctx.modified(key);
   ctx.reply().integer(static_cast<int64_t>(l->size()));
@@ -170,9 +177,12 @@ void lset_cmd(CommandContext& ctx) {
 
 void linsert_cmd(CommandContext& ctx) {
   bool after;
-  if (arg_is(ctx.arg(2), "after")) after = true;
-  else if (arg_is(ctx.arg(2), "before")) after = false;
-  else return ctx.syntax_error();
+  if (arg_is(ctx.arg(2), "after"))
+    after = true;
+  else if (arg_is(ctx.arg(2), "before"))
+    after = false;
+  else
+    return ctx.syntax_error();
   bool bad;
   QueueList* l = find_list(ctx, ctx.arg(1), &bad);
   if (bad) return;
@@ -266,7 +276,10 @@ bool move_one(CommandContext& ctx, std::string_view src, std::string_view dst, E
     drop_if_empty(ctx, src, s);
     if (!d) d = create_list(ctx, dst);
   }
-  if (to == End::Left) d->push_front(*value); else d->push_back(*value);
+  if (to == End::Left)
+    d->push_front(*value);
+  else
+    d->push_back(*value);
   ctx.modified(src);
   if (src != dst) ctx.modified(dst);
   *moved = true;
@@ -392,111 +405,291 @@ constexpr uint32_t kRW = kAclWrite | kAclList;
 constexpr uint32_t kRO = kAclRead | kAclList;
 
 constexpr CommandSpec kListCommands[] = {
-    {"lpush", -3, kWrite | kDenyOom | kFast, {1, 1, 1}, kRW | kAclFast, "list",
-     "Prepends one or more elements to a list. Creates the key if it doesn't exist.", "1.0.0",
+    {"lpush",
+     -3,
+     kWrite | kDenyOom | kFast,
+     {1, 1, 1},
+     kRW | kAclFast,
+     "list",
+     "Prepends one or more elements to a list. Creates the key if it doesn't exist.",
+     "1.0.0",
      "O(1) for each element added, so O(N) to add N elements when the command is called with "
      "multiple arguments.",
-     lpush_cmd, {}, "key element [element ...]"},
-    {"rpush", -3, kWrite | kDenyOom | kFast, {1, 1, 1}, kRW | kAclFast, "list",
-     "Appends one or more elements to a list. Creates the key if it doesn't exist.", "1.0.0",
+     lpush_cmd,
+     {},
+     "key element [element ...]"},
+    {"rpush",
+     -3,
+     kWrite | kDenyOom | kFast,
+     {1, 1, 1},
+     kRW | kAclFast,
+     "list",
+     "Appends one or more elements to a list. Creates the key if it doesn't exist.",
+     "1.0.0",
      "O(1) for each element added, so O(N) to add N elements when the command is called with "
      "multiple arguments.",
-     rpush_cmd, {}, "key element [element ...]"},
-    {"lpushx", -3, kWrite | kDenyOom | kFast, {1, 1, 1}, kRW | kAclFast, "list",
-     "Prepends one or more elements to a list only when the list exists.", "2.2.0",
+     rpush_cmd,
+     {},
+     "key element [element ...]"},
+    {"lpushx",
+     -3,
+     kWrite | kDenyOom | kFast,
+     {1, 1, 1},
+     kRW | kAclFast,
+     "list",
+     "Prepends one or more elements to a list only when the list exists.",
+     "2.2.0",
      "O(1) for each element added, so O(N) to add N elements when the command is called with "
      "multiple arguments.",
-     lpushx_cmd, {}, "key element [element ...]"},
-    {"rpushx", -3, kWrite | kDenyOom | kFast, {1, 1, 1}, kRW | kAclFast, "list",
-     "Appends an element to a list only when the list exists.", "2.2.0",
+     lpushx_cmd,
+     {},
+     "key element [element ...]"},
+    {"rpushx",
+     -3,
+     kWrite | kDenyOom | kFast,
+     {1, 1, 1},
+     kRW | kAclFast,
+     "list",
+     "Appends an element to a list only when the list exists.",
+     "2.2.0",
      "O(1) for each element added, so O(N) to add N elements when the command is called with "
      "multiple arguments.",
-     rpushx_cmd, {}, "key element [element ...]"},
-    {"lpop", -2, kWrite | kFast, {1, 1, 1}, kRW | kAclFast, "list",
+     rpushx_cmd,
+     {},
+     "key element [element ...]"},
+    {"lpop",
+     -2,
+     kWrite | kFast,
+     {1, 1, 1},
+     kRW | kAclFast,
+     "list",
      "Returns the first elements in a list after removing it. Deletes the list if the last "
      "element was popped.",
-     "1.0.0", "O(N) where N is the number of elements returned", lpop_cmd, {}, "key [count]"},
-    {"rpop", -2, kWrite | kFast, {1, 1, 1}, kRW | kAclFast, "list",
+     "1.0.0",
+     "O(N) where N is the number of elements returned",
+     lpop_cmd,
+     {},
+     "key [count]"},
+    {"rpop",
+     -2,
+     kWrite | kFast,
+     {1, 1, 1},
+     kRW | kAclFast,
+     "list",
      "Returns and removes the last elements of a list. Deletes the list if the last element was "
      "popped.",
-     "1.0.0", "O(N) where N is the number of elements returned", rpop_cmd, {}, "key [count]"},
-    {"llen", 2, kReadOnly | kFast, {1, 1, 1}, kRO | kAclFast, "list",
-     "Returns the length of a list.", "1.0.0", "O(1)", llen_cmd, {}, "key"},
-    {"lrange", 4, kReadOnly, {1, 1, 1}, kRO | kAclSlow, "list",
-     "Returns a range of elements from a list.", "1.0.0",
+     "1.0.0",
+     "O(N) where N is the number of elements returned",
+     rpop_cmd,
+     {},
+     "key [count]"},
+    {"llen",
+     2,
+     kReadOnly | kFast,
+     {1, 1, 1},
+     kRO | kAclFast,
+     "list",
+     "Returns the length of a list.",
+     "1.0.0",
+     "O(1)",
+     llen_cmd,
+     {},
+     "key"},
+    {"lrange",
+     4,
+     kReadOnly,
+     {1, 1, 1},
+     kRO | kAclSlow,
+     "list",
+     "Returns a range of elements from a list.",
+     "1.0.0",
      "O(S+N) where S is the distance of start offset from HEAD for small lists, from nearest end "
      "(HEAD or TAIL) for large lists; and N is the number of elements in the specified range.",
-     lrange_cmd, {}, "key start stop"},
-    {"lindex", 3, kReadOnly, {1, 1, 1}, kRO | kAclSlow, "list",
-     "Returns an element from a list by its index.", "1.0.0",
+     lrange_cmd,
+     {},
+     "key start stop"},
+    {"lindex",
+     3,
+     kReadOnly,
+     {1, 1, 1},
+     kRO | kAclSlow,
+     "list",
+     "Returns an element from a list by its index.",
+     "1.0.0",
      "O(N) where N is the number of elements to traverse to get to the element at index. This "
      "makes asking for the first or the last element of the list O(1).",
-     lindex_cmd, {}, "key index"},
-    {"lset", 4, kWrite | kDenyOom, {1, 1, 1}, kRW | kAclSlow, "list",
-     "Sets the value of an element in a list by its index.", "1.0.0",
+     lindex_cmd,
+     {},
+     "key index"},
+    {"lset",
+     4,
+     kWrite | kDenyOom,
+     {1, 1, 1},
+     kRW | kAclSlow,
+     "list",
+     "Sets the value of an element in a list by its index.",
+     "1.0.0",
      "O(N) where N is the length of the list. Setting either the first or the last element of "
      "the list is O(1).",
-     lset_cmd, {}, "key index element"},
-    {"linsert", 5, kWrite | kDenyOom, {1, 1, 1}, kRW | kAclSlow, "list",
-     "Inserts an element before or after another element in a list.", "2.2.0",
+     lset_cmd,
+     {},
+     "key index element"},
+    {"linsert",
+     5,
+     kWrite | kDenyOom,
+     {1, 1, 1},
+     kRW | kAclSlow,
+     "list",
+     "Inserts an element before or after another element in a list.",
+     "2.2.0",
      "O(N) where N is the number of elements to traverse before seeing the value pivot. This "
      "means that inserting somewhere on the left end on the list (head) can be considered O(1) "
      "and inserting somewhere on the right end (tail) is O(N).",
-     linsert_cmd, {}, "key BEFORE|AFTER pivot element"},
-    {"lrem", 4, kWrite, {1, 1, 1}, kRW | kAclSlow, "list",
-     "Removes elements from a list. Deletes the list if the last element was removed.", "1.0.0",
+     linsert_cmd,
+     {},
+     "key BEFORE|AFTER pivot element"},
+    {"lrem",
+     4,
+     kWrite,
+     {1, 1, 1},
+     kRW | kAclSlow,
+     "list",
+     "Removes elements from a list. Deletes the list if the last element was removed.",
+     "1.0.0",
      "O(N+M) where N is the length of the list and M is the number of elements removed.",
-     lrem_cmd, {}, "key count element"},
-    {"ltrim", 4, kWrite, {1, 1, 1}, kRW | kAclSlow, "list",
+     lrem_cmd,
+     {},
+     "key count element"},
+    {"ltrim",
+     4,
+     kWrite,
+     {1, 1, 1},
+     kRW | kAclSlow,
+     "list",
      "Removes elements from both ends a list. Deletes the list if all elements were trimmed.",
-     "1.0.0", "O(N) where N is the number of elements to be removed by the operation.", ltrim_cmd,
-     {}, "key start stop"},
-    {"lpos", -3, kReadOnly, {1, 1, 1}, kRO | kAclSlow, "list",
-     "Returns the index of matching elements in a list.", "6.0.6",
+     "1.0.0",
+     "O(N) where N is the number of elements to be removed by the operation.",
+     ltrim_cmd,
+     {},
+     "key start stop"},
+    {"lpos",
+     -3,
+     kReadOnly,
+     {1, 1, 1},
+     kRO | kAclSlow,
+     "list",
+     "Returns the index of matching elements in a list.",
+     "6.0.6",
      "O(N) where N is the number of elements in the list, for the average case. When searching "
      "for elements near the head or the tail of the list, or when the MAXLEN option is provided, "
      "the command may run in constant time.",
-     lpos_cmd, {}, "key element [RANK rank] [COUNT num-matches] [MAXLEN len]"},
-    {"lmove", 5, kWrite | kDenyOom, {1, 2, 1}, kRW | kAclSlow, "list",
+     lpos_cmd,
+     {},
+     "key element [RANK rank] [COUNT num-matches] [MAXLEN len]"},
+    {"lmove",
+     5,
+     kWrite | kDenyOom,
+     {1, 2, 1},
+     kRW | kAclSlow,
+     "list",
      "Returns an element after popping it from one list and pushing it to another. Deletes the "
      "list if the last element was moved.",
-     "6.2.0", "O(1)", lmove_cmd, {}, "source destination LEFT|RIGHT LEFT|RIGHT"},
-    {"rpoplpush", 3, kWrite | kDenyOom, {1, 2, 1}, kRW | kAclSlow, "list",
+     "6.2.0",
+     "O(1)",
+     lmove_cmd,
+     {},
+     "source destination LEFT|RIGHT LEFT|RIGHT"},
+    {"rpoplpush",
+     3,
+     kWrite | kDenyOom,
+     {1, 2, 1},
+     kRW | kAclSlow,
+     "list",
      "Returns the last element of a list after removing and pushing it to another list. Deletes "
      "the list if the last element was popped.",
-     "1.2.0", "O(1)", rpoplpush_cmd, {}, "source destination"},
-    {"lmpop", -4, kWrite | kMovableKeys, {0, 0, 0}, kRW | kAclSlow, "list",
+     "1.2.0",
+     "O(1)",
+     rpoplpush_cmd,
+     {},
+     "source destination"},
+    {"lmpop",
+     -4,
+     kWrite | kMovableKeys,
+     {0, 0, 0},
+     kRW | kAclSlow,
+     "list",
      "Returns multiple elements from a list after removing them. Deletes the list if the last "
      "element was popped.",
      "7.0.0",
      "O(N+M) where N is the number of provided keys and M is the number of elements returned.",
-     lmpop_cmd, {}, "numkeys key [key ...] LEFT|RIGHT [COUNT count]"},
-    {"blpop", -3, kWrite | kNoScript | kBlocking, {1, -2, 1}, kRW | kAclSlow | kAclBlocking, "list",
+     lmpop_cmd,
+     {},
+     "numkeys key [key ...] LEFT|RIGHT [COUNT count]"},
+    {"blpop",
+     -3,
+     kWrite | kNoScript | kBlocking,
+     {1, -2, 1},
+     kRW | kAclSlow | kAclBlocking,
+     "list",
      "Removes and returns the first element in a list. Blocks until an element is available "
      "otherwise. Deletes the list if the last element was popped.",
-     "2.0.0", "O(N) where N is the number of provided keys.", blpop_cmd, {},
+     "2.0.0",
+     "O(N) where N is the number of provided keys.",
+     blpop_cmd,
+     {},
      "key [key ...] timeout"},
-    {"brpop", -3, kWrite | kNoScript | kBlocking, {1, -2, 1}, kRW | kAclSlow | kAclBlocking, "list",
+    {"brpop",
+     -3,
+     kWrite | kNoScript | kBlocking,
+     {1, -2, 1},
+     kRW | kAclSlow | kAclBlocking,
+     "list",
      "Removes and returns the last element in a list. Blocks until an element is available "
      "otherwise. Deletes the list if the last element was popped.",
-     "2.0.0", "O(N) where N is the number of provided keys.", brpop_cmd, {},
+     "2.0.0",
+     "O(N) where N is the number of provided keys.",
+     brpop_cmd,
+     {},
      "key [key ...] timeout"},
-    {"blmove", 6, kWrite | kDenyOom | kNoScript | kBlocking, {1, 2, 1}, kRW | kAclSlow | kAclBlocking, "list",
+    {"blmove",
+     6,
+     kWrite | kDenyOom | kNoScript | kBlocking,
+     {1, 2, 1},
+     kRW | kAclSlow | kAclBlocking,
+     "list",
      "Pops an element from a list, pushes it to another list and returns it. Blocks until an "
      "element is available otherwise. Deletes the list if the last element was moved.",
-     "6.2.0", "O(1)", blmove_cmd, {}, "source destination LEFT|RIGHT LEFT|RIGHT timeout"},
-    {"brpoplpush", 4, kWrite | kDenyOom | kNoScript | kBlocking, {1, 2, 1}, kRW | kAclSlow | kAclBlocking,
+     "6.2.0",
+     "O(1)",
+     blmove_cmd,
+     {},
+     "source destination LEFT|RIGHT LEFT|RIGHT timeout"},
+    {"brpoplpush",
+     4,
+     kWrite | kDenyOom | kNoScript | kBlocking,
+     {1, 2, 1},
+     kRW | kAclSlow | kAclBlocking,
      "list",
      "Pops an element from a list, pushes it to another list and returns it. Block until an "
      "element is available otherwise. Deletes the list if the last element was popped.",
-     "2.2.0", "O(1)", brpoplpush_cmd, {}, "source destination timeout"},
-    {"blmpop", -5, kWrite | kBlocking | kMovableKeys, {0, 0, 0}, kRW | kAclSlow | kAclBlocking,
+     "2.2.0",
+     "O(1)",
+     brpoplpush_cmd,
+     {},
+     "source destination timeout"},
+    {"blmpop",
+     -5,
+     kWrite | kBlocking | kMovableKeys,
+     {0, 0, 0},
+     kRW | kAclSlow | kAclBlocking,
      "list",
      "Pops the first element from one of multiple lists. Blocks until an element is available "
      "otherwise. Deletes the list if the last element was popped.",
      "7.0.0",
      "O(N+M) where N is the number of provided keys and M is the number of elements returned.",
-     blmpop_cmd, {}, "timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]"},
+     blmpop_cmd,
+     {},
+     "timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]"},
 };
 
 }  // namespace

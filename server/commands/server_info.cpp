@@ -162,8 +162,8 @@ void info_memory(InfoBuilder& b, CommandContext& ctx) {
   Server& s = ctx.server;
   size_t used = s.used_memory(), rss = s.rss_memory();
   g_peak_memory = std::max(g_peak_memory, used);
-  static const size_t total_mem = static_cast<size_t>(sysconf(_SC_PHYS_PAGES)) *
-                                  static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  static const size_t total_mem =
+      static_cast<size_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<size_t>(sysconf(_SC_PAGESIZE));
   double frag = used ? static_cast<double>(rss) / static_cast<double>(used) : 0.0;
   b.header("Memory");
   b.field("used_memory", used);
@@ -329,9 +329,10 @@ void info_commandstats(InfoBuilder& b, CommandContext&) {
     const CommandStats& st = c->stats;
     if (st.calls == 0 && st.rejected == 0 && st.failed == 0) continue;
     double per = st.calls ? static_cast<double>(st.usec) / static_cast<double>(st.calls) : 0.0;
-    b.line(fmt::format("cmdstat_{}:calls={},usec={},usec_per_call={:.2f},rejected_calls={},"
-                       "failed_calls={}",
-                       c->fullname, st.calls, st.usec, per, st.rejected, st.failed));
+    b.line(
+        fmt::format("cmdstat_{}:calls={},usec={},usec_per_call={:.2f},rejected_calls={},"
+                    "failed_calls={}",
+                    c->fullname, st.calls, st.usec, per, st.rejected, st.failed));
   }
 }
 
@@ -496,12 +497,18 @@ void shutdown_cmd(CommandContext& ctx) {
   bool nosave = false, save = false, now = false, force = false, abort = false;
   for (size_t i = 1; i < ctx.argc(); ++i) {
     std::string_view a = ctx.arg(i);
-    if (arg_is(a, "nosave")) nosave = true;
-    else if (arg_is(a, "save")) save = true;
-    else if (arg_is(a, "now")) now = true;
-    else if (arg_is(a, "force")) force = true;
-    else if (arg_is(a, "abort")) abort = true;
-    else return ctx.syntax_error();
+    if (arg_is(a, "nosave"))
+      nosave = true;
+    else if (arg_is(a, "save"))
+      save = true;
+    else if (arg_is(a, "now"))
+      now = true;
+    else if (arg_is(a, "force"))
+      force = true;
+    else if (arg_is(a, "abort"))
+      abort = true;
+    else
+      return ctx.syntax_error();
   }
   if ((abort && ctx.argc() != 2) || (nosave && save)) return ctx.syntax_error();
   if (abort) return ctx.error("ERR No shutdown in progress.");
@@ -520,15 +527,24 @@ void shutdown_cmd(CommandContext& ctx) {
 std::string_view encoding_name(const Entry* e) {
   using storage::Encoding;
   switch (e->encoding()) {
-    case Encoding::Int: return "int";
-    case Encoding::Embstr: return e->string_length() > storage::kEmbstrReportLimit ? "raw" : "embstr";
-    case Encoding::Raw: return "raw";
-    case Encoding::ListPack: return "listpack";
-    case Encoding::QuickList: return "quicklist";
-    case Encoding::HashTable: return "hashtable";
-    case Encoding::IntSet: return "intset";
-    case Encoding::SkipList: return "skiplist";
-    case Encoding::Stream: return "stream";
+    case Encoding::Int:
+      return "int";
+    case Encoding::Embstr:
+      return e->string_length() > storage::kEmbstrReportLimit ? "raw" : "embstr";
+    case Encoding::Raw:
+      return "raw";
+    case Encoding::ListPack:
+      return "listpack";
+    case Encoding::QuickList:
+      return "quicklist";
+    case Encoding::HashTable:
+      return "hashtable";
+    case Encoding::IntSet:
+      return "intset";
+    case Encoding::SkipList:
+      return "skiplist";
+    case Encoding::Stream:
+      return "stream";
   }
   return "unknown";
 }
@@ -627,7 +643,8 @@ void debug_help(CommandContext& ctx) {
       "OBJECT <key>",
       "    Show low level info about the `key` and associated value.",
       "SET-ACTIVE-EXPIRE <0|1>",
-      "    Setting it to 0 disables expiring keys in background when they are not accessed (otherwise the Redis behavior). Setting it to 1 reenables back the default.",
+      "    Setting it to 0 disables expiring keys in background when they are not accessed "
+      "(otherwise the Redis behavior). Setting it to 1 reenables back the default.",
       "SLEEP <seconds>",
       "    Stop the server for <seconds>. Decimals allowed.",
       "HELP",
@@ -667,6 +684,8 @@ void debug_cmd(CommandContext& ctx) {
 
 void monitor_cmd(CommandContext& ctx) {
   Client& c = ctx.client;
+  // Inside EXEC the client may not turn into a monitor (Redis: a DENY BLOCKING client).
+  if (ctx.in_exec) return ctx.error("ERR MONITOR isn't allowed for DENY BLOCKING client");
   if (c.monitor) return;  // Redis ignores a second MONITOR, without a reply
   c.monitor = true;
   ctx.server.monitors().push_back(&c);
@@ -677,45 +696,158 @@ constexpr uint32_t kAdm = kAdmin | kNoScript | kLoading | kStale;
 constexpr uint32_t kAclAdm = kAclAdmin | kAclSlow | kAclDangerous;
 
 constexpr CommandSpec kConfigSubs[] = {
-    {"get", -3, kAdm, {}, kAclAdm, "server", "Returns the effective values of configuration parameters.",
-     "2.0.0", "O(N) when N is the number of configuration parameters provided", config_get_cmd,
-     {}, "parameter [parameter ...]"},
-    {"help", 2, kLoading | kStale, {}, kAclSlow, "server",
-     "Returns helpful text about the different subcommands.", "5.0.0", "O(1)", config_help_cmd,
-     {}, ""},
-    {"resetstat", 2, kAdm, {}, kAclAdm, "server", "Resets the server's statistics.", "2.0.0",
-     "O(1)", config_resetstat_cmd, {}, ""},
-    {"rewrite", 2, kAdm, {}, kAclAdm, "server",
-     "Persists the effective configuration to file.", "2.8.0", "O(1)", config_rewrite_cmd, {},
+    {"get",
+     -3,
+     kAdm,
+     {},
+     kAclAdm,
+     "server",
+     "Returns the effective values of configuration parameters.",
+     "2.0.0",
+     "O(N) when N is the number of configuration parameters provided",
+     config_get_cmd,
+     {},
+     "parameter [parameter ...]"},
+    {"help",
+     2,
+     kLoading | kStale,
+     {},
+     kAclSlow,
+     "server",
+     "Returns helpful text about the different subcommands.",
+     "5.0.0",
+     "O(1)",
+     config_help_cmd,
+     {},
      ""},
-    {"set", -4, kAdm, {}, kAclAdm, "server", "Sets configuration parameters in-flight.", "2.0.0",
-     "O(N) when N is the number of configuration parameters provided", config_set_cmd, {},
+    {"resetstat",
+     2,
+     kAdm,
+     {},
+     kAclAdm,
+     "server",
+     "Resets the server's statistics.",
+     "2.0.0",
+     "O(1)",
+     config_resetstat_cmd,
+     {},
+     ""},
+    {"rewrite",
+     2,
+     kAdm,
+     {},
+     kAclAdm,
+     "server",
+     "Persists the effective configuration to file.",
+     "2.8.0",
+     "O(1)",
+     config_rewrite_cmd,
+     {},
+     ""},
+    {"set",
+     -4,
+     kAdm,
+     {},
+     kAclAdm,
+     "server",
+     "Sets configuration parameters in-flight.",
+     "2.0.0",
+     "O(N) when N is the number of configuration parameters provided",
+     config_set_cmd,
+     {},
      "parameter value [parameter value ...]",
      "request_policy:all_nodes response_policy:all_succeeded"},
 };
 
 constexpr CommandSpec kServerCommands[] = {
-    {"config", -2, 0, {}, kAclSlow, "server", "A container for server configuration commands.",
-     "2.0.0", "Depends on subcommand.", nullptr, kConfigSubs, ""},
-    {"debug", -2, kAdm, {}, kAclAdm, "server", "A container for debugging commands.", "1.0.0",
-     "Depends on subcommand.", debug_cmd, {}, "subcommand [arg [arg ...]]"},
-    {"info", -1, kLoading | kStale, {}, kAclSlow | kAclDangerous, "server",
-     "Returns information and statistics about the server.", "1.0.0", "O(1)", info_cmd, {},
+    {"config",
+     -2,
+     0,
+     {},
+     kAclSlow,
+     "server",
+     "A container for server configuration commands.",
+     "2.0.0",
+     "Depends on subcommand.",
+     nullptr,
+     kConfigSubs,
+     ""},
+    {"debug",
+     -2,
+     kAdm,
+     {},
+     kAclAdm,
+     "server",
+     "A container for debugging commands.",
+     "1.0.0",
+     "Depends on subcommand.",
+     debug_cmd,
+     {},
+     "subcommand [arg [arg ...]]"},
+    {"info",
+     -1,
+     kLoading | kStale,
+     {},
+     kAclSlow | kAclDangerous,
+     "server",
+     "Returns information and statistics about the server.",
+     "1.0.0",
+     "O(1)",
+     info_cmd,
+     {},
      "[section [section ...]]",
      "nondeterministic_output request_policy:all_shards response_policy:special"},
-    {"lastsave", 1, kLoading | kStale | kFast, {}, kAclAdmin | kAclFast | kAclDangerous, "server",
-     "Returns the Unix timestamp of the last successful save to disk.", "1.0.0", "O(1)",
-     lastsave_cmd, {}, "", "nondeterministic_output"},
-    {"monitor", 1, kAdm, {}, kAclAdm, "server",
-     "Listens for all requests received by the server in real-time.", "1.0.0", "", monitor_cmd,
-     {}, ""},
-    {"shutdown", -1, kAdm | kNoMulti | kAllowBusy, {}, kAclAdm, "server",
-     "Synchronously saves the database(s) to disk and shuts down the Redis server.", "1.0.0",
+    {"lastsave",
+     1,
+     kLoading | kStale | kFast,
+     {},
+     kAclAdmin | kAclFast | kAclDangerous,
+     "server",
+     "Returns the Unix timestamp of the last successful save to disk.",
+     "1.0.0",
+     "O(1)",
+     lastsave_cmd,
+     {},
+     "",
+     "nondeterministic_output"},
+    {"monitor",
+     1,
+     kAdm,
+     {},
+     kAclAdm,
+     "server",
+     "Listens for all requests received by the server in real-time.",
+     "1.0.0",
+     "",
+     monitor_cmd,
+     {},
+     ""},
+    {"shutdown",
+     -1,
+     kAdm | kNoMulti | kAllowBusy,
+     {},
+     kAclAdm,
+     "server",
+     "Synchronously saves the database(s) to disk and shuts down the Redis server.",
+     "1.0.0",
      "O(N) when saving, where N is the total number of keys in all databases when saving data, "
      "otherwise O(1)",
-     shutdown_cmd, {}, "[NOSAVE|SAVE] [NOW] [FORCE] [ABORT]"},
-    {"time", 1, kLoading | kStale | kFast, {}, kAclFast, "server", "Returns the server time.",
-     "2.6.0", "O(1)", time_cmd, {}, "", "nondeterministic_output"},
+     shutdown_cmd,
+     {},
+     "[NOSAVE|SAVE] [NOW] [FORCE] [ABORT]"},
+    {"time",
+     1,
+     kLoading | kStale | kFast,
+     {},
+     kAclFast,
+     "server",
+     "Returns the server time.",
+     "2.6.0",
+     "O(1)",
+     time_cmd,
+     {},
+     "",
+     "nondeterministic_output"},
 };
 
 }  // namespace

@@ -24,12 +24,12 @@ std::string random_value(std::mt19937& rng) {
 void check_same(const QueueList& l, const std::deque<std::string>& m) {
   REQUIRE(l.size() == m.size());
   size_t i = 0;
-  if (!m.empty())
-    l.range(0, m.size() - 1, [&](std::string_view v) { REQUIRE(v == m[i++]); });
+  if (!m.empty()) l.range(0, m.size() - 1, [&](std::string_view v) { REQUIRE(v == m[i++]); });
   REQUIRE(i == m.size());
   i = 0;
   if (!m.empty())
-    l.range_reverse(0, m.size() - 1, [&](std::string_view v) { REQUIRE(v == m[m.size() - 1 - i++]); });
+    l.range_reverse(0, m.size() - 1,
+                    [&](std::string_view v) { REQUIRE(v == m[m.size() - 1 - i++]); });
 }
 }  // namespace
 
@@ -63,15 +63,27 @@ TEST_CASE("list: random operations match a deque model") {
       std::string v = random_value(rng);
       std::string out;
       switch (op) {
-        case 0: l.push_back(v); m.push_back(v); break;
-        case 1: l.push_front(v); m.push_front(v); break;
+        case 0:
+          l.push_back(v);
+          m.push_back(v);
+          break;
+        case 1:
+          l.push_front(v);
+          m.push_front(v);
+          break;
         case 2:
           REQUIRE(l.pop_front(&out) == !m.empty());
-          if (!m.empty()) { REQUIRE(out == m.front()); m.pop_front(); }
+          if (!m.empty()) {
+            REQUIRE(out == m.front());
+            m.pop_front();
+          }
           break;
         case 3:
           REQUIRE(l.pop_back(&out) == !m.empty());
-          if (!m.empty()) { REQUIRE(out == m.back()); m.pop_back(); }
+          if (!m.empty()) {
+            REQUIRE(out == m.back());
+            m.pop_back();
+          }
           break;
         case 4:
           if (!m.empty()) {
@@ -96,11 +108,18 @@ TEST_CASE("list: random operations match a deque model") {
           size_t limit = count == 0 ? SIZE_MAX : static_cast<size_t>(std::abs(count));
           if (count >= 0) {
             for (auto it = m.begin(); it != m.end() && want < limit;) {
-              if (*it == x) { it = m.erase(it); ++want; } else ++it;
+              if (*it == x) {
+                it = m.erase(it);
+                ++want;
+              } else
+                ++it;
             }
           } else {
             for (size_t i = m.size(); i-- > 0 && want < limit;)
-              if (m[i] == x) { m.erase(m.begin() + static_cast<long>(i)); ++want; }
+              if (m[i] == x) {
+                m.erase(m.begin() + static_cast<long>(i));
+                ++want;
+              }
           }
           REQUIRE(removed == want);
           break;
@@ -109,17 +128,24 @@ TEST_CASE("list: random operations match a deque model") {
           if (!m.empty() && rng() % 4 == 0) {
             size_t a = rng() % m.size(), b = rng() % m.size();
             l.trim(a, b);
-            if (a > b) m.clear(); else m = std::deque<std::string>(m.begin() + a, m.begin() + b + 1);
+            if (a > b)
+              m.clear();
+            else
+              m = std::deque<std::string>(m.begin() + a, m.begin() + b + 1);
           }
           break;
         case 8:
           if (!m.empty()) {
-            int64_t i = static_cast<int64_t>(rng() % m.size()) - (rng() % 2 ? static_cast<int64_t>(m.size()) : 0);
+            int64_t i = static_cast<int64_t>(rng() % m.size()) -
+                        (rng() % 2 ? static_cast<int64_t>(m.size()) : 0);
             REQUIRE(l.at(i, &out));
             REQUIRE(out == m[i < 0 ? i + m.size() : i]);
           }
           break;
-        default: l.push_back(v); m.push_back(v); break;
+        default:
+          l.push_back(v);
+          m.push_back(v);
+          break;
       }
       if (step % 97 == 0) check_same(l, m);
     }
