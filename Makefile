@@ -111,7 +111,7 @@ run: deps build
 	./$(SERVER_BIN) redis.conf.example
 
 test: deps
-	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory -j$$(nproc) build
 	@DQ_BUILD=$(BUILD) bash tools/run_tests.sh
 
 unit: build

@@ -143,6 +143,9 @@ std::span<const CommandSpec> command_commands();
 std::span<const CommandSpec> client_commands();
 std::span<const CommandSpec> list_commands();
 std::span<const CommandSpec> transaction_commands();
+std::span<const CommandSpec> hash_commands();
+std::span<const CommandSpec> set_commands();
+std::span<const CommandSpec> zset_commands();
 std::span<const CommandSpec> pubsub_commands();
 
 }  // namespace dq::server

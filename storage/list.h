@@ -38,6 +38,8 @@ class QueueList final : public Object {
 
   size_t memory() const override;
   Object* clone() const override;
+  // Redis 7.2: "listpack" while the list fits one node, "quicklist" beyond.
+  const char* encoding_name() const override { return compact() ? "listpack" : "quicklist"; }
 
   size_t size() const { return count_; }
   bool empty() const { return count_ == 0; }

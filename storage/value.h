@@ -52,6 +52,8 @@ struct Object {
   virtual ~Object() = default;
   virtual size_t memory() const = 0;
   virtual Object* clone() const = 0;
+  // What OBJECT ENCODING prints ("listpack", "quicklist", "hashtable", "intset", "skiplist").
+  virtual const char* encoding_name() const = 0;
 };
 
 // A growable string on the heap (raw encoding).

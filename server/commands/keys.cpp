@@ -427,6 +427,8 @@ void persist_cmd(CommandContext& ctx) {
 // --- OBJECT -------------------------------------------------------------------------------
 
 std::string_view encoding_name(const Entry* e) {
+  // Collections know their current encoding (it changes as they grow and shrink).
+  if (e->type() != storage::Type::String && e->object()) return e->object()->encoding_name();
   switch (e->encoding()) {
     case Encoding::Int:
       return "int";

@@ -55,7 +55,7 @@ STREAMS = {
         ("RPOP", "l", "-1"), ("LPOP", "l", "x"), ("LPOP", "l", "1", "2"),
         ("RPUSH", "l", "a"), ("LPOP", "l", "-1"), ("LPOP", "l", "1.5"),
         ("RPUSH", "bin", "a\x00b", "", "\r\n"), ("LRANGE", "bin", "0", "-1"), ("LPOS", "bin", ""),
-        ("OBJECT", "ENCODING", "bin"), ("TYPE", "bin"),
+        ("TYPE", "bin"),
     ],
     "read": [
         ("RPUSH", "l", "a", "b", "c", "d", "e"), ("LRANGE", "l", "-100", "100"),
@@ -144,9 +144,10 @@ STREAMS = {
         ("BLPOP", "a"), ("BRPOP", "a"), ("BLMOVE", "a", "b", "LEFT", "LEFT"),
         ("BRPOPLPUSH", "a", "b"), ("BLMPOP", "0", "1", "a"), ("LPUSHX", "a"), ("RPUSHX", "a"),
     ],
+    # OBJECT ENCODING is left out: dq reports 7.2's listpack/quicklist, the 7.0 reference
+    # says quicklist for every list (test_lists.py checks dq's answers).
     "encoding_and_keyspace": [
-        ("RPUSH", "e", "1"), ("OBJECT", "ENCODING", "e"), ("RPUSH", "e", *["x" * 100] * 200),
-        ("OBJECT", "ENCODING", "e"), ("LTRIM", "e", "0", "0"), ("OBJECT", "ENCODING", "e"),
+        ("RPUSH", "e", "1"), ("RPUSH", "e", *["x" * 100] * 200), ("LTRIM", "e", "0", "0"),
         ("TYPE", "e"), ("RENAME", "e", "f"), ("LRANGE", "f", "0", "-1"), ("COPY", "f", "g"),
         ("LRANGE", "g", "0", "-1"), ("EXPIRE", "g", "100"), ("TTL", "g"), ("RPUSH", "g", "2"),
         ("TTL", "g"), ("LPOP", "g", "5"), ("TTL", "g"), ("EXISTS", "g"),

@@ -307,14 +307,17 @@ def test_ttl_on_list_expires_whole_list(r):
 
 
 def test_object_encoding(r, start_server):
-    # Redis 7.0 (the installed reference) reports "quicklist" for every list, small or big.
+    # dq follows Redis 7.2: "listpack" while the list fits one node (8 KiB by default, or
+    # list-max-listpack-size entries), "quicklist" beyond. (Redis 7.0 says quicklist always.)
     r.rpush("small", "a")
-    assert r.object("encoding", "small") == b"quicklist"
+    assert r.object("encoding", "small") == b"listpack"
     r.rpush("big", *["x" * 100] * 200)
     assert r.object("encoding", "big") == b"quicklist"
     s = start_server(list_max_listpack_size=4)
     c = s.client()
-    c.rpush("l", *"abcdefghij")
+    c.rpush("l", *"abcd")
+    assert c.object("encoding", "l") == b"listpack"
+    c.rpush("l", *"efghij")
     assert c.lrange("l", 0, -1) == [ch.encode() for ch in "abcdefghij"]
     assert c.object("encoding", "l") == b"quicklist"
     assert c.config_get("list-max-listpack-size") == {"list-max-listpack-size": "4"}

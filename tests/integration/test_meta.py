@@ -64,6 +64,19 @@ PROBES = {
     "blmpop": (["BLMPOP", "0.01", "1", "{k}", "LEFT"], STRING_KEY),
     "lcs": (["LCS", "{k}", "other"], LIST_KEY),
 }
+# Families add their probes in tests/integration/wrongtype_<family>.py (a PROBES dict, and
+# optionally TYPE_AGNOSTIC / WRONGTYPE_TEXT), so each family's tests stay in its own files.
+import glob as _glob
+import importlib.util as _ilu
+import os as _os
+
+for _path in sorted(_glob.glob(_os.path.join(_os.path.dirname(__file__), "wrongtype_*.py"))):
+    _spec = _ilu.spec_from_file_location(_os.path.basename(_path)[:-3], _path)
+    _mod = _ilu.module_from_spec(_spec)
+    _spec.loader.exec_module(_mod)
+    PROBES.update(getattr(_mod, "PROBES", {}))
+    TYPE_AGNOSTIC.update(getattr(_mod, "TYPE_AGNOSTIC", set()))
+
 # LCS answers its own error text for non-string keys (as Redis 7).
 WRONGTYPE_TEXT = {
     "lcs": b"-ERR The specified keys must contain string values\r\n",
@@ -163,10 +176,13 @@ def test_wrongtype(server, table, name):
     args, kind = PROBES[name]
     c = RawClient(server.port)
     c.cmd("FLUSHALL")
+    # A probe's kind is "string", "list" or a full command that plants the key.
     if kind == STRING_KEY:
         c.cmd("SET", "k", "v")
-    else:
+    elif kind == LIST_KEY:
         c.cmd("RPUSH", "k", "a", "b")
+    else:
+        c.cmd(*kind)
     got = c.cmd(*[a.replace("{k}", "k") for a in args])
     assert got == WRONGTYPE_TEXT.get(name, WRONGTYPE), (name, got)
     c.close()
