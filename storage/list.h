@@ -40,6 +40,7 @@ class QueueList final : public Object {
   Object* clone() const override;
   // Redis 7.2: "listpack" while the list fits one node, "quicklist" beyond.
   const char* encoding_name() const override { return compact() ? "listpack" : "quicklist"; }
+  size_t free_effort() const override { return nodes_; }
 
   size_t size() const { return count_; }
   bool empty() const { return count_ == 0; }

@@ -54,6 +54,9 @@ struct Object {
   virtual Object* clone() const = 0;
   // What OBJECT ENCODING prints ("listpack", "quicklist", "hashtable", "intset", "skiplist").
   virtual const char* encoding_name() const = 0;
+  // Roughly how many allocations freeing this value costs (Redis's lazyfree "effort"): above
+  // a threshold UNLINK frees it off the loop thread.
+  virtual size_t free_effort() const { return 1; }
 };
 
 // A growable string on the heap (raw encoding).

@@ -283,6 +283,42 @@ struct LazyFree {
 
 constexpr size_t kLazyFreeThreshold = 64;  // Redis's LAZYFREE_THRESHOLD: smaller is freed now
 
+// One unlinked entry whose value is big: freed on libuv's thread pool so the loop never
+// stalls on a collection with millions of members.
+struct LazyFreeEntry {
+  uv_work_t req;
+  Entry* entry;
+};
+
+void free_entry_lazily(CommandContext& ctx, Entry* e) {
+  if (e->type() == storage::Type::String || !e->object() ||
+      e->object()->free_effort() <= kLazyFreeThreshold)
+    return Entry::destroy(e);
+  auto* lf = new LazyFreeEntry{{}, e};
+  lf->req.data = lf;
+  int rc = uv_queue_work(
+      ctx.server.loop(), &lf->req,
+      [](uv_work_t* req) { Entry::destroy(static_cast<LazyFreeEntry*>(req->data)->entry); },
+      [](uv_work_t* req, int) { delete static_cast<LazyFreeEntry*>(req->data); });
+  if (rc != 0) {
+    Entry::destroy(e);
+    delete lf;
+  }
+}
+
+// UNLINK key [key ...]: DEL whose big values are freed off the loop thread.
+void unlink_cmd(CommandContext& ctx) {
+  int64_t n = 0;
+  for (size_t i = 1; i < ctx.argc(); ++i) {
+    std::string_view key = ctx.arg(i);
+    if (!ctx.find_write(key)) continue;  // expired keys are gone, not counted
+    free_entry_lazily(ctx, ctx.db().take(key));
+    ctx.modified(key);
+    ++n;
+  }
+  ctx.reply().integer(n);
+}
+
 void flush_db(CommandContext& ctx, storage::Db& d, bool async) {
   if (d.size() == 0) return;
   ctx.server.database_changed(d.index());
@@ -617,7 +653,7 @@ constexpr CommandSpec kKeyCommands[] = {
      "O(1) for each key removed regardless of its size. Then the command does O(N) work in a "
      "different thread in order to reclaim memory, where N is the number of allocations the "
      "deleted objects where composed of.",
-     del_cmd,
+     unlink_cmd,
      {},
      "key [key ...]",
      "request_policy:multi_shard response_policy:agg_sum"},
