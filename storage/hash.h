@@ -44,6 +44,8 @@ class HashObject final : public Object {
   size_t memory() const override;
   Object* clone() const override;
   const char* encoding_name() const override { return table() ? "hashtable" : "listpack"; }
+  // One allocation per field for a table (UNLINK frees big ones off the loop), one packed.
+  size_t free_effort() const override { return table() ? size() : 1; }
 
   bool compact() const { return !table(); }
   size_t size() const { return table() ? table()->dict.size() : count_; }
