@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "protocol/errors.h"
+#include "server/crash.h"
 #include "server/command_context.h"
 #include "server/log.h"
 #include "server/server.h"
@@ -159,7 +160,9 @@ void Server::run_handler(CommandContext& ctx) {
   // One clock read gives both the command's time snapshot and the start of its duration.
   int64_t t0 = realtime_ns();
   ctx.now = t0 / 1000000;
+  crash_set_current(ctx.client.id, ctx.args);
   cmd->spec->handler(ctx);
+  crash_clear_current();
   int64_t dt = realtime_ns() - t0;
   if (dt < 0) dt = 0;
   cached_now_ms_ = ctx.now;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "server/config.h"
+#include "server/crash.h"
 #include "server/log.h"
 #include "server/server.h"
 #include "server/version.h"
@@ -156,6 +157,7 @@ int main(int argc, char** argv) {
   }
 
   signal(SIGPIPE, SIG_IGN);
+  install_crash_handler();
   log_configure(cfg.loglevel, cfg.logfile);
   log(LogLevel::Notice, "oO0OoO0OoO0Oo dq is starting oO0OoO0OoO0Oo");
   log(LogLevel::Notice, "dq version={} (redis_version={}), bits=64, pid={}, just started",

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "server/command_context.h"
+#include "server/crash.h"
 #include "server/log.h"
 #include "server/version.h"
 #include "storage/keyspace.h"
@@ -642,6 +643,10 @@ void debug_help(CommandContext& ctx) {
       "    Write <message> to the server log.",
       "OBJECT <key>",
       "    Show low level info about the `key` and associated value.",
+      "SEGFAULT",
+      "    Crash the server with sigsegv (tests the crash report).",
+      "ASSERT",
+      "    Crash the server with an assertion failure (tests the crash report).",
       "SET-ACTIVE-EXPIRE <0|1>",
       "    Setting it to 0 disables expiring keys in background when they are not accessed "
       "(otherwise the Redis behavior). Setting it to 1 reenables back the default.",
@@ -670,6 +675,11 @@ void debug_cmd(CommandContext& ctx) {
     return ctx.reply().ok();
   }
   if (arg_is(sub, "object")) return debug_object(ctx);
+  if (arg_is(sub, "segfault")) {
+    volatile int* p = nullptr;
+    *p = 1;  // a real SIGSEGV, reported by the crash handler
+  }
+  if (arg_is(sub, "assert")) DQ_ASSERT(1 == 0);
   if (arg_is(sub, "digest") && ctx.argc() == 2) return debug_digest(ctx);
   if (arg_is(sub, "digest-value")) return debug_digest_value(ctx);
   if (arg_is(sub, "log") && ctx.argc() == 3) {

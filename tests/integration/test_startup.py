@@ -209,3 +209,20 @@ def test_timeout_closes_idle_clients():
         assert a.closed_by_peer(timeout=5)
     finally:
         s.stop()
+
+
+def test_crash_report_names_command_and_client():
+    # Crashes are never silent: the report names the command and the client id.
+    for sub, sig in (("SEGFAULT", signal.SIGSEGV), ("ASSERT", signal.SIGABRT)):
+        s = ServerProc(DQ_SERVER)
+        try:
+            c = s.raw()
+            cid = int(c.cmd("CLIENT", "ID")[1:-2])
+            c.send(b"DEBUG %s\r\n" % sub.encode())
+            assert s.proc.wait(10) == -sig
+            log = s.log_text()
+            assert "DQ BUG REPORT START" in log
+            assert "client id=%d, command: 'DEBUG' '%s'" % (cid, sub) in log
+            assert "backtrace:" in log
+        finally:
+            s.stop()
