@@ -144,8 +144,9 @@ void scard_cmd(CommandContext& ctx) {
 // returns everything else (Redis's SPOP_MOVE_STRATEGY_MUL).
 void spop_count(CommandContext& ctx) {
   int64_t count;
-  if (!protocol::parse_int64(ctx.arg(2), &count)) return ctx.error(err::kNotInteger);
-  if (count < 0) return ctx.error("ERR value is out of range, must be positive");
+  // Redis answers the same text for a non-integer as for a negative count.
+  if (!protocol::parse_int64(ctx.arg(2), &count) || count < 0)
+    return ctx.error("ERR value is out of range, must be positive");
   std::string_view key = ctx.arg(1);
   bool bad;
   SetObject* s = find_set(ctx, key, &bad);
@@ -308,12 +309,13 @@ void sinter_generic(CommandContext& ctx, size_t first, size_t n, std::string_vie
     return ctx.reply().integer(static_cast<int64_t>(card));
   }
   if (mode == InterMode::Reply) {
-    std::vector<std::string_view> out;
+    // Members are copied: an intset formats each one into a reused buffer.
+    std::vector<std::string> out;
     sets[0]->for_each([&](std::string_view m) {
-      if (in_all(m)) out.push_back(m);
+      if (in_all(m)) out.emplace_back(m);
     });
     ctx.reply().set(out.size());
-    for (std::string_view m : out) ctx.reply().bulk(m);
+    for (const std::string& m : out) ctx.reply().bulk(m);
     return;
   }
   // Redis 7.2: the result starts as an intset when the smallest set is one, else as a
@@ -440,12 +442,12 @@ void sscan_cmd(CommandContext& ctx) {
       return ctx.syntax_error();
     }
   }
-  std::vector<std::string_view> batch;
+  std::vector<std::string> batch;  // copies: intset members are formatted into a buffer
   uint64_t max_steps = static_cast<uint64_t>(count) > UINT64_MAX / 10
                            ? UINT64_MAX
                            : static_cast<uint64_t>(count) * 10;
   auto collect = [&](std::string_view m) {
-    if (!use_pattern || storage::glob_match(pattern, m)) batch.push_back(m);
+    if (!use_pattern || storage::glob_match(pattern, m)) batch.emplace_back(m);
   };
   // Redis counts the visited members (before MATCH filters them) against COUNT.
   size_t visited = 0;
@@ -459,7 +461,7 @@ void sscan_cmd(CommandContext& ctx) {
   r.array(2);
   r.bulk(std::to_string(cursor));
   r.array(batch.size());
-  for (std::string_view m : batch) r.bulk(m);
+  for (const std::string& m : batch) r.bulk(m);
 }
 
 constexpr uint32_t kRW = kAclWrite | kAclSet;
