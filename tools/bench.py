@@ -1,17 +1,31 @@
 #!/usr/bin/python3
 """dq vs redis-server, side by side, as ratios.  (`make bench`; python3 stdlib only)
 
-  tools/bench.py [--quick] [--rounds N] [--scale F] [--only SUBSTR] [--skip-memory|--only-memory]
-  make bench [BUILD=dir] [BENCH_ARGS="--quick"]
+  tools/bench.py [--quick] [--groups core,queue,pubsub,collections,memory] [--rounds N]
+                 [--scale F] [--seconds S] [--only SUBSTR] [--skip-memory|--only-memory]
+  make bench [BUILD=dir] [BENCH_ARGS="--quick --groups queue,pubsub"]
 
-Throughput/latency: both servers run pinned to one core (--server-cpu, default 1) and
-redis-benchmark to another (--client-cpu, default 0).  Only one server is loaded at a time;
-every workload is run on dq and on redis back to back (the order alternates each round), so
-machine noise hits both alike.  Each figure is the median of N rounds.  Server CPU time per
-operation comes from /proc/PID/task/*/schedstat (ns on CPU) deltas around each run.
+Throughput/latency: both servers run pinned to one core (--server-cpu, default 1) and the
+client (redis-benchmark, or tools/bench/driver.c) to another (--client-cpu, default 0).  Only
+one server is loaded at a time; every workload is run on dq and on redis back to back (the
+order alternates each round), so machine noise hits both alike.  Each figure is the median of
+N rounds.  Server CPU time per operation comes from /proc/PID/task/*/schedstat (ns on CPU)
+deltas around each run.
 
-Memory: fresh servers, 1M SETs (16-byte keys, 32-byte values), then 1M more with EX 3600;
-RSS (VmRSS) growth per key.
+Groups (one table each, with geometric means):
+  core         redis-benchmark SET/GET/INCR/MSET/PING, 50 and 500 clients, -P 1 and 16
+  queue        redis-benchmark LPUSH/RPOP/LPOP/LRANGE_100/LRANGE_600 (key "mylist", as
+               redis-benchmark; pops get a pre-filled list), -P 1 and 16; blocking hand-off
+               (driver: 4 producers RPUSH -> 4 queues <- 8 consumers BLPOP, items/s)
+  pubsub       driver: 1 publisher, 50 subscribers (SUBSCRIBE, and PSUBSCRIBE), deliveries/s
+  collections  redis-benchmark HSET/SADD/SPOP/ZADD/ZPOPMIN and HGET/HGETALL/SISMEMBER/ZRANGE
+               as custom commands, with the data they need pre-loaded
+  memory       fresh servers, RSS (VmRSS) growth: 1M SETs (16-byte keys, 32-byte values) then
+               1M more with EX 3600, per key; 1M hash fields / set members / zset members over
+               1,000 keys each, per member
+The driver (tools/bench/driver.c) is compiled at bench time with cc against libhiredis.  A
+command or type dq lacks gives a FAIL row carrying its error (exit status stays 0 for those);
+crashes, wrong results and redis failures give exit status 1.
 
 The markdown result goes to stdout and to $DQ_BUILD/bench.md (progress goes to stderr).
 Servers are always killed at the end (normal exit, error, Ctrl-C, SIGTERM; and via
@@ -27,6 +41,7 @@ import io
 import math
 import os
 import platform
+import re
 import resource
 import shlex
 import shutil
@@ -43,6 +58,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # --------------------------------------------------------------------------- workloads
 
+GROUPS = ("core", "queue", "pubsub", "collections", "memory")
+
 TESTS = [  # (label, redis-benchmark -t name, csv test name)
     ("SET", "set", "SET"),
     ("GET", "get", "GET"),
@@ -51,36 +68,163 @@ TESTS = [  # (label, redis-benchmark -t name, csv test name)
     ("PING", "ping_mbulk", "PING_MBULK"),
 ]
 
+HASH_KEYS, HASH_FIELDS = 10_000, 10  # HGET / HGETALL: 10k hashes h:<rand> of 10 fields
+SET_MEMBERS = 100_000  # SISMEMBER: myset holds element:<0..99999>
+ZSET_BIG = 200  # ZRANGE zset:big 0 99
+
 
 class Workload:
-    def __init__(self, test, clients, pipeline, size, keyspace, requests):
+    """One row: a redis-benchmark run (runner "rb") or a tools/bench/driver.c run ("driver").
+
+    state: what the server must hold before the run (prepared once and reused while it stays
+    the same); None = FLUSHALL and prepare before every run (the workload consumes/grows it).
+    prep: loader specs (see LOADERS) run after FLUSHALL.  probe: a command that must not be an
+    error reply (the row FAILs with it otherwise).  check(conn, w): correctness after a run.
+    """
+
+    def __init__(self, test, clients, pipeline, size, keyspace, requests, group="core",
+                 rb=None, state="strings", prep=None, probe=None, check=None, driver=None,
+                 seconds=None):
         self.label, self.tname, self.csvname = test
         self.clients, self.pipeline, self.size = clients, pipeline, size
         self.keyspace, self.requests = keyspace, requests
+        self.group = group
+        self.rb = rb if rb is not None else ["-t", self.tname]
+        self.runner = "driver" if driver else "rb"
+        self.driver, self.seconds = driver, seconds
+        if state == "strings":
+            state = ("strings", size, keyspace)
+            prep = [("strings", keyspace, size)]
+        self.state, self.prep = state, prep or []
+        self.probe, self.check = probe, check
 
     @property
     def name(self):
+        if self.runner == "driver":
+            return f"{self.label} {self.tname} P={self.pipeline} d={self.size}"
         return f"{self.label} c={self.clients} P={self.pipeline} d={self.size}"
 
 
-def make_workloads(scale):
+def _len_is(cmd, key, pred, what):
+    def check(c, w):
+        n = c.cmd(cmd, key)
+        if isinstance(n, Exception) or not pred(n, w):
+            return f"after the run {cmd} {key} = {n!r}, expected {what(w)}"
+        return None
+    return check
+
+
+def make_workloads(scale, groups, seconds, quick=False):
     def n(x):
         return max(1000, int(x * scale))
 
     out = []
-    # 32-byte values over 100k random keys: 50 and 500 clients, no pipeline and -P 16.
-    for clients in (50, 500):
-        for pipeline in (1, 16):
-            for t in TESTS:
-                req = 100_000 if pipeline == 1 else 1_000_000
-                if t[0] == "MSET":  # 10 keys per command
-                    req //= 2 if pipeline == 1 else 4
-                out.append(Workload(t, clients, pipeline, 32, 100_000, n(req)))
-    # 4 KiB values (same 100k keyspace), 50 clients.
-    for pipeline in (1, 16):
-        for t in TESTS[:2]:
-            req = 100_000 if pipeline == 1 else 300_000
-            out.append(Workload(t, 50, pipeline, 4096, 100_000, n(req)))
+    if "core" in groups:
+        # 32-byte values over 100k random keys: 50 and 500 clients, no pipeline and -P 16
+        # (--quick: 50 clients and 32-byte values only).
+        for clients in (50,) if quick else (50, 500):
+            for pipeline in (1, 16):
+                for t in TESTS:
+                    req = 100_000 if pipeline == 1 else 1_000_000
+                    if t[0] == "MSET":  # 10 keys per command
+                        req //= 2 if pipeline == 1 else 4
+                    out.append(Workload(t, clients, pipeline, 32, 100_000, n(req)))
+        # 4 KiB values (same 100k keyspace), 50 clients.
+        for pipeline in () if quick else (1, 16):
+            for t in TESTS[:2]:
+                req = 100_000 if pipeline == 1 else 300_000
+                out.append(Workload(t, 50, pipeline, 4096, 100_000, n(req)))
+
+    if "queue" in groups:
+        # redis-benchmark's list tests all work on the one key "mylist".  RPOP/LPOP get a list
+        # of -n elements first (so every pop returns an element); LRANGE_100/600 send exactly
+        # what -t lrange_100/lrange_600 send, but against a list we pre-fill with 600
+        # elements, so the timing (and CPU/op) is not mixed with -t lrange's LPUSH preamble.
+        d = 32
+        for label, tname, csvname, p1, p16 in (
+                ("LPUSH", "lpush", "LPUSH", 100_000, 1_000_000),
+                ("RPOP", "rpop", "RPOP", 100_000, 1_000_000),
+                ("LPOP", "lpop", "LPOP", 100_000, 1_000_000),
+                ("LRANGE_100", None, "LRANGE mylist 0 99", 50_000, 100_000),
+                ("LRANGE_600", None, "LRANGE mylist 0 599", 20_000, 40_000)):
+            for pipeline in (1, 16):
+                req = n(p1 if pipeline == 1 else p16)
+                t = (label, tname, csvname)
+                if label == "LPUSH":
+                    w = Workload(t, 50, pipeline, d, 100_000, req, "queue", state=None,
+                                 probe=("LPUSH", "probe:list", "x"),
+                                 check=_len_is("LLEN", "mylist", lambda v, w: v >= w.requests,
+                                               lambda w: f">= {w.requests}"))
+                elif label in ("RPOP", "LPOP"):
+                    w = Workload(t, 50, pipeline, d, 100_000, req, "queue", state=None,
+                                 prep=[("list", "mylist", req, d)], probe=(label, "probe:list"),
+                                 check=_len_is("LLEN", "mylist", lambda v, w: v == 0,
+                                               lambda w: 0))
+                else:
+                    w = Workload(t, 50, pipeline, d, 100_000, req, "queue",
+                                 rb=csvname.split(), state=("mylist600", d),
+                                 prep=[("list", "mylist", 600, d)], probe=tuple(csvname.split()))
+                out.append(w)
+        # Blocking hand-off: 4 producers pipelining RPUSH to 4 queues, 8 consumers looping
+        # BLPOP q 1.  "hand-off": at most 16 items pushed but not consumed (consumers are
+        # mostly parked in BLPOP, items are handed to a blocked client); "backlog": up to
+        # 4096 (the queues are rarely empty, BLPOP mostly pops at once).
+        for label, backlog in (("BLPOP hand-off", 16), ("BLPOP backlog", 4096)):
+            out.append(Workload((label, "4p/8c/4q", label), 12, 16, d, None, None, "queue",
+                                state=None, probe=("BLPOP", "probe:q", "0.01"),
+                                driver=["handoff", "4", "8", "4", "16", str(d), str(backlog)],
+                                seconds=seconds))
+
+    if "pubsub" in groups:
+        # 1 publisher pipelining PUBLISH (16 in flight), 50 subscribers; at most 64 messages
+        # per subscriber outstanding.  Rate = messages delivered to subscribers per second.
+        for label, extra in (("PUBLISH fan-out", []), ("PSUBSCRIBE fan-out", ["pattern"])):
+            out.append(Workload((label, "1→50", label), 51, 16, 32, None, None, "pubsub",
+                                state=None, probe=("PUBLISH", "probe:ch", "x"),
+                                driver=["pubsub", "50", "16", "32", str(50 * 64)] + extra,
+                                seconds=seconds))
+
+    if "collections" in groups:
+        d = 32
+        specs = [  # label, -t name or None, custom command or None, state, prep, probe, check
+            ("HSET", "hset", None, None, [], ("HSET", "probe:hash", "f", "v"),
+             _len_is("HLEN", "myhash", lambda v, w: v > 0, lambda w: "> 0")),
+            ("HGET", None, f"HGET h:__rand_int__ f3", ("hashes", d),
+             [("hashes", "h:", HASH_KEYS, HASH_FIELDS, d)], ("HGET", "h:000000000000", "f3"),
+             None),
+            ("HGETALL", None, f"HGETALL h:__rand_int__", ("hashes", d),
+             [("hashes", "h:", HASH_KEYS, HASH_FIELDS, d)], ("HGETALL", "h:000000000000"),
+             None),
+            ("SADD", "sadd", None, None, [], ("SADD", "probe:set", "m"),
+             _len_is("SCARD", "myset", lambda v, w: v > 0, lambda w: "> 0")),
+            ("SPOP", "spop", None, None, "REQ:set", ("SPOP", "probe:set"),
+             _len_is("SCARD", "myset", lambda v, w: v == 0, lambda w: 0)),
+            ("SISMEMBER", None, "SISMEMBER myset element:__rand_int__", ("myset",),
+             [("set", "myset", SET_MEMBERS)], ("SISMEMBER", "myset", "element:000000000000"),
+             None),
+            ("ZADD", "zadd", None, None, [], ("ZADD", "probe:zset", "1", "m"),
+             _len_is("ZCARD", "myzset", lambda v, w: v > 0, lambda w: "> 0")),
+            ("ZRANGE", None, "ZRANGE zset:big 0 99", ("zset:big",),
+             [("zset", "zset:big", ZSET_BIG)], ("ZRANGE", "zset:big", "0", "99"), None),
+            ("ZPOPMIN", "zpopmin", None, None, "REQ:zset", ("ZPOPMIN", "probe:zset"),
+             _len_is("ZCARD", "myzset", lambda v, w: v == 0, lambda w: 0)),
+        ]
+        for label, tname, custom, state, prep, probe, check in specs:
+            for pipeline in (1, 16):
+                heavy = label in ("HGETALL", "ZRANGE")
+                req = n((50_000 if heavy else 100_000) if pipeline == 1
+                        else (200_000 if heavy else 1_000_000))
+                keyspace = HASH_KEYS if label.startswith("HGET") else SET_MEMBERS
+                if prep == "REQ:set":  # SPOP: a set of -n members, so every pop finds one
+                    p = [("set", "myset", req)]
+                elif prep == "REQ:zset":
+                    p = [("zset", "myzset", req)]
+                else:
+                    p = prep
+                t = (label, tname, custom or label)
+                out.append(Workload(t, 50, pipeline, d, keyspace, req, "collections",
+                                    rb=custom.split() if custom else None, state=state,
+                                    prep=p, probe=probe, check=check))
     return out
 
 
@@ -269,6 +413,82 @@ def build_sets(prefix, n, size, extra=()):
     return b"".join([pre + b"%012d\r\n" % i + vpart + tail for i in range(n)])
 
 
+def pipe_load_lines(port, payload, count, what="loading"):
+    """Send pre-encoded commands whose replies are one line each (integers, +OK): wait for
+    `count` replies; an error reply raises RuntimeError with the server's message."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=120)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4 << 20)
+    err = []
+
+    def sender():
+        try:
+            mv = memoryview(payload)
+            for i in range(0, len(mv), 1 << 20):
+                s.sendall(mv[i:i + (1 << 20)])
+        except OSError as e:
+            err.append(e)
+
+    th = threading.Thread(target=sender, daemon=True)
+    th.start()
+    got, tail = 0, b""
+    try:
+        while got < count:
+            d = s.recv(1 << 20)
+            if not d:
+                raise ConnectionError(f"server closed connection after {got} replies")
+            chunk = tail + d
+            lines = chunk.split(b"\r\n")
+            tail = lines.pop()
+            for ln in lines:
+                if ln[:1] == b"-":
+                    raise RuntimeError(f"server error while {what}: "
+                                       + ln[1:].decode(errors="replace"))
+                if ln[:1] not in (b":", b"+"):
+                    raise RuntimeError(f"unexpected reply while {what}: {ln[:60]!r}")
+            got += len(lines)
+    finally:
+        # Don't wait for the sender if the server refused: it may be blocked on a full socket.
+        with contextlib.suppress(OSError):
+            s.shutdown(socket.SHUT_RDWR)
+        th.join(timeout=5)
+        s.close()
+    if err and got < count:
+        raise err[0]
+
+
+def _chunked(cmd, key, items, per=1000):
+    """RESP for `cmd key item...` with `per` items (each a tuple of args) per command."""
+    out, ncmd = [], 0
+    for i in range(0, len(items), per):
+        args = [cmd, key] + [a for it in items[i:i + per] for a in it]
+        out.append(resp(*args))
+        ncmd += 1
+    return b"".join(out), ncmd
+
+
+def build_loader(spec):
+    """(payload, replies) for a loader spec; see Workload.prep."""
+    kind = spec[0]
+    if kind == "strings":  # keys key:<%012d>, as redis-benchmark's -r
+        _, keyspace, size = spec
+        return build_sets(b"key:", keyspace, size), keyspace
+    if kind == "list":  # RPUSH key v... (n values of size bytes)
+        _, key, n, size = spec
+        return _chunked("RPUSH", key, [(b"x" * size,)] * n)
+    if kind == "set":  # SADD key element:<%012d>, as redis-benchmark's SADD/SISMEMBER
+        _, key, n = spec
+        return _chunked("SADD", key, [(b"element:%012d" % i,) for i in range(n)])
+    if kind == "zset":  # ZADD key i element:<%012d>
+        _, key, n = spec
+        return _chunked("ZADD", key, [(b"%d" % i, b"element:%012d" % i) for i in range(n)])
+    if kind == "hashes":  # HSET prefix<%012d> f0 v ... f<nf-1> v
+        _, prefix, nkeys, nf, size = spec
+        v = b"x" * size
+        fields = [a for j in range(nf) for a in (b"f%d" % j, v)]
+        return b"".join(resp("HSET", prefix + "%012d" % i, *fields) for i in range(nkeys)), nkeys
+    raise ValueError(kind)
+
+
 # --------------------------------------------------------------------------- servers
 
 
@@ -356,40 +576,53 @@ def stop_all():
 
 
 def preflight(server, w):
-    """The exact command redis-benchmark will send must not be an error on this server."""
+    """The command the workload will send must not be an error on this server."""
     c = Conn(server.port)
     try:
-        v = b"x" * w.size
-        probe = {
-            "SET": ("SET", "key:000000000000", v),
-            "GET": ("GET", "key:000000000000"),
-            "INCR": ("INCR", "counter:000000000000"),
-            "MSET": ["MSET"] + [a for i in range(10) for a in (f"key:{i:012d}", v)],
-            "PING": ("PING",),
-        }[w.label]
+        if w.probe is not None:
+            probe = w.probe
+        else:
+            v = b"x" * w.size
+            probe = {
+                "SET": ("SET", "key:000000000000", v),
+                "GET": ("GET", "key:000000000000"),
+                "INCR": ("INCR", "counter:000000000000"),
+                "MSET": ["MSET"] + [a for i in range(10) for a in (f"key:{i:012d}", v)],
+                "PING": ("PING",),
+            }[w.label]
         r = c.cmd(*probe)
-        return str(r) if isinstance(r, Exception) else None
+        if isinstance(r, Exception):
+            return str(r)
+        if w.probe is not None:
+            c.cmd("DEL", "probe:list", "probe:hash", "probe:set", "probe:zset")
+        return None
     finally:
         c.close()
 
 
-def preload(server, size, keyspace, cache):
+def prepare(server, w, cache):
+    """FLUSHALL, then load what w.prep says (payloads are cached across servers/rounds)."""
     c = Conn(server.port)
     r = c.cmd("FLUSHALL")
     c.close()
     if isinstance(r, Exception):
         raise RuntimeError(f"{server.kind}: FLUSHALL failed: {r}")
-    key = (size, keyspace)
-    if key not in cache:
-        cache.clear()
-        cache[key] = build_sets(b"key:", keyspace, size)
-    pipe_load(server.port, cache[key], keyspace)
+    for spec in w.prep:
+        if spec not in cache:
+            if sum(len(p) for p, _ in cache.values()) > 256 << 20:
+                cache.clear()
+            cache[spec] = build_loader(spec)
+        payload, count = cache[spec]
+        if spec[0] == "strings":
+            pipe_load(server.port, payload, count)
+        else:
+            pipe_load_lines(server.port, payload, count, f"loading {spec[0]} {spec[1]}")
 
 
 def run_one(server, w, args):
     cmd = ["redis-benchmark", "-h", "127.0.0.1", "-p", str(server.port), "-c", str(w.clients),
            "-n", str(w.requests), "-P", str(w.pipeline), "-d", str(w.size), "-r",
-           str(w.keyspace), "-t", w.tname, "--csv"]
+           str(w.keyspace), "--csv"] + w.rb
     if args.client_cpu is not None:
         cmd = ["taskset", "-c", str(args.client_cpu)] + cmd
     c0 = cpu_ns(server.pid)
@@ -428,8 +661,67 @@ def run_one(server, w, args):
     }
 
 
+DRIVER_SRC = os.path.join(ROOT, "tools", "bench", "driver.c")
+
+
+def build_driver(tmpdir):
+    """Compile tools/bench/driver.c against libhiredis; (path, None) or (None, error)."""
+    cc = shutil.which(os.environ.get("CC", "cc")) or shutil.which("gcc") or shutil.which("clang")
+    if not cc:
+        return None, "no C compiler (cc) found"
+    out = os.path.join(tmpdir, "bench-driver")
+    p = subprocess.run([cc, "-O2", "-o", out, DRIVER_SRC, "-lhiredis"], capture_output=True,
+                       text=True)
+    if p.returncode != 0:
+        return None, f"compiling {DRIVER_SRC} failed: {(p.stderr or p.stdout)[-300:]}"
+    return out, None
+
+
+def run_driver(server, w, args):
+    if not args.driver:
+        return {"error": args.driver_error or "driver not built"}
+    cmd = [args.driver, w.driver[0], str(server.port), f"{w.seconds:g}"] + w.driver[1:]
+    if args.client_cpu is not None:
+        cmd = ["taskset", "-c", str(args.client_cpu)] + cmd
+    c0 = cpu_ns(server.pid)
+    b0, k0 = busy_ns(), children_cpu_ns()
+    t0 = time.monotonic()
+    try:
+        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
+                           timeout=w.seconds + 30, preexec_fn=_child_setup)
+    except subprocess.TimeoutExpired:
+        return {"error": f"driver timed out after {w.seconds + 30:g}s"}
+    wall = time.monotonic() - t0
+    c1 = cpu_ns(server.pid)
+    b1, k1 = busy_ns(), children_cpu_ns()
+    out = p.stdout.decode(errors="replace")
+    errtxt = p.stderr.decode(errors="replace").strip()
+    if not server.alive():
+        return {"error": f"server died (rc={server.proc.returncode}); log:\n{server.tail_log(5)}"}
+    if p.returncode != 0:
+        # "server replied: ERR ..." = the server refused a command (e.g. one it lacks)
+        return {"error": f"driver rc={p.returncode}: {(errtxt or out)[-300:]}",
+                "refused": "server replied:" in errtxt}
+    try:
+        d = dict(kv.split("=", 1) for kv in out.split())
+        items, secs = int(d["items"]), float(d["seconds"])
+    except (ValueError, KeyError):
+        return {"error": f"unexpected driver output {out[-200:]!r}"}
+    if items <= 0:
+        return {"error": "no items went through"}
+    r = {
+        "rps": items / secs, "p50": float("nan"), "p99": float("nan"),
+        "cpu_op": (c1 - c0) / items if c0 is not None and c1 is not None else float("nan"),
+        "wall": wall,
+        "other": max(0.0, ((b1 - b0) - (c1 - c0) - (k1 - k0)) / 1e9 / wall),
+    }
+    if int(d.get("short", 0)):
+        r["warn"] = f"{d['short']} PUBLISH replies counted fewer than all subscribers"
+    return r
+
+
 def bench(args, dq_argv, redis_argv, tmpdir):
-    workloads = make_workloads(args.scale)
+    workloads = make_workloads(args.scale, args.groups, args.seconds, args.quick)
     if args.only:
         workloads = [w for w in workloads if any(o.lower() in w.name.lower() for o in args.only)]
     servers = {"dq": new_server("dq", dq_argv, args, tmpdir),
@@ -440,7 +732,7 @@ def bench(args, dq_argv, redis_argv, tmpdir):
     unsupported = {}
     nfail = {}  # (workload name, kind) -> rounds that failed
     cache = {}
-    loaded = {k: None for k in servers}  # value size each server is preloaded with
+    loaded = {k: None for k in servers}  # the Workload.state each server holds
     crashes = []  # servers found dead between runs (deaths during a run are per-workload errors)
 
     def ensure_up(kind, w):
@@ -467,9 +759,10 @@ def bench(args, dq_argv, redis_argv, tmpdir):
                 ensure_up(kind, w)
                 srv = servers[kind]
                 try:
-                    if loaded[kind] != (w.size, w.keyspace):
-                        preload(srv, w.size, w.keyspace, cache)
-                        loaded[kind] = (w.size, w.keyspace)
+                    if w.state is None or loaded[kind] != w.state:
+                        loaded[kind] = None
+                        prepare(srv, w, cache)
+                        loaded[kind] = w.state
                     e = preflight(srv, w)
                 except (OSError, RuntimeError) as ex:
                     e = f"{type(ex).__name__}: {ex}"
@@ -484,10 +777,24 @@ def bench(args, dq_argv, redis_argv, tmpdir):
                     nfail[(w.name, kind)] = nfail.get((w.name, kind), 0) + 1
                     log(f"  {w.name:28s} {kind:5s} FAILED preflight: {e}")
                     continue
-                r = run_one(srv, w, args)
+                r = (run_driver if w.runner == "driver" else run_one)(srv, w, args)
+                if "error" not in r and w.check is not None:
+                    try:
+                        c = Conn(srv.port)
+                        bad = w.check(c, w)
+                        c.close()
+                    except (OSError, RuntimeError) as ex:
+                        bad = f"{type(ex).__name__}: {ex}"
+                    if bad:
+                        r["warn"] = bad
+                if "warn" in r:
+                    crashes.append(f"{kind}, {w.name}, round {rnd + 1}: {r['warn']}")
+                    log(f"  {w.name:28s} {kind:5s} WARNING: {r['warn']}")
                 if "error" in r and not srv.alive():
                     srv.reported = True  # reported as this workload's error; not again
                 if "error" in r:
+                    if r.get("refused") and srv.alive():  # as a preflight error reply
+                        unsupported[(w.name, kind)] = r["error"]
                     errors.setdefault((w.name, kind), r["error"])
                     nfail[(w.name, kind)] = nfail.get((w.name, kind), 0) + 1
                     log(f"  {w.name:28s} {kind:5s} FAILED: {r['error']}")
@@ -503,7 +810,7 @@ def bench(args, dq_argv, redis_argv, tmpdir):
     for k, v in nfail.items():
         if results[k]:  # failed in some rounds only: keep the numbers, but say so
             crashes.append(f"{k[1]} failed {k[0]} in {v} of {args.rounds} rounds: {errors[k]}")
-    return workloads, results, errors, crashes
+    return workloads, results, errors, crashes, unsupported
 
 
 # --------------------------------------------------------------------------- memory
@@ -546,6 +853,71 @@ def memory(args, dq_argv, redis_argv, tmpdir):
     return out
 
 
+COLL_TYPES = (  # type, write command, count command
+    ("hash", "HSET", "HLEN"),
+    ("set", "SADD", "SCARD"),
+    ("zset", "ZADD", "ZCARD"),
+)
+
+
+def build_collection(typ, nkeys, members):
+    """RESP for `members` members spread over `nkeys` keys, 100 per command.
+    hash: field:<%08d> (14 B) -> value:<%010d> (16 B); set: member:<%08d> (15 B);
+    zset: member:<%08d> with an integer score."""
+    per = members // nkeys
+    out, ncmd = [], 0
+    cmd = {"hash": b"HSET", "set": b"SADD", "zset": b"ZADD"}[typ]
+    for k in range(nkeys):
+        key = b"%s:%06d" % (typ.encode(), k)
+        for i in range(0, per, 100):
+            ids = range(k * per + i, k * per + min(per, i + 100))
+            if typ == "hash":
+                args = [a for j in ids for a in (b"field:%08d" % j, b"value:%010d" % j)]
+            elif typ == "set":
+                args = [b"member:%08d" % j for j in ids]
+            else:
+                args = [a for j in ids for a in (b"%d" % j, b"member:%08d" % j)]
+            out.append(resp(cmd, key, *args))
+            ncmd += 1
+    return b"".join(out), ncmd
+
+
+def memory_collections(args, dq_argv, redis_argv, tmpdir):
+    nkeys, m = args.mem_coll_keys, args.mem_members
+    m -= m % nkeys
+    out = {}
+    for typ, wcmd, ccmd in COLL_TYPES:
+        log(f"memory: {m:,} {typ} members over {nkeys:,} keys")
+        payload, ncmd = build_collection(typ, nkeys, m)
+        out[typ] = {}
+        for kind, argv in (("dq", dq_argv), ("redis", redis_argv)):
+            s = None
+            try:
+                s = new_server(kind, argv, args, tmpdir)
+                r0 = settled_rss(s.pid)
+                t = time.monotonic()
+                pipe_load_lines(s.port, payload, ncmd, f"loading {typ} members")
+                r1 = settled_rss(s.pid)
+                t1 = time.monotonic() - t
+                c = Conn(s.port)
+                size, card = c.cmd("DBSIZE"), c.cmd(ccmd, f"{typ}:000000")
+                c.close()
+                if size != nkeys or card != m // nkeys:
+                    raise RuntimeError(f"DBSIZE {size!r} / {ccmd} {card!r}, expected {nkeys} / "
+                                       f"{m // nkeys}")
+                out[typ][kind] = {"bpm": (r1 - r0) / m, "t": t1}
+                log(f"  {kind:5s} {typ}: +{(r1 - r0) / 1e6:.1f} MB for {m:,} members "
+                    f"= {(r1 - r0) / m:.1f} B/member ({t1:.1f}s)")
+            except (OSError, RuntimeError) as ex:
+                out[typ][kind] = {"error": f"{type(ex).__name__}: {ex}"}
+                log(f"  {kind}: {typ} memory test FAILED: {ex}")
+            finally:
+                if s is not None:
+                    s.stop()
+        del payload
+    return out
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -578,100 +950,154 @@ def machine_info():
             "bench": (bv.stdout or bv.stderr).strip()}
 
 
+def short_err(e):
+    """One line, without the echo of the arguments in Redis's unknown-command message."""
+    e = re.sub(r", with args beginning with:.*", "", str(e), flags=re.S)
+    return e.replace("\n", " ").replace("|", "\\|")
+
+
 def fmt_ratio(x):
     return "—" if not math.isfinite(x) else f"{x:.2f}"
 
 
-def report(args, info, load_end, workloads, results, errors, crashes, mem):
+GROUP_TITLES = {
+    "core": "core — strings and PING (redis-benchmark -t …; -r 100000, keys preloaded so GETs "
+            "hit)",
+    "queue": "queue — lists (redis-benchmark -t lpush/rpop/lpop, LRANGE on a 600-element "
+             "mylist; 32 B elements) and blocking hand-off (tools/bench/driver.c: 4 producers "
+             "pipelining RPUSH to 4 queues, 8 consumers looping BLPOP q 1; rate = items "
+             "consumed/s, CPU per item)",
+    "pubsub": "pubsub — fan-out (tools/bench/driver.c: 1 publisher pipelining PUBLISH of 32 B, "
+              "50 subscribers; rate = messages delivered/s summed over subscribers, CPU per "
+              "delivered message)",
+    "collections": "collections — hashes, sets, sorted sets (redis-benchmark -t hset/sadd/"
+                   "spop/zadd/zpopmin and custom commands; SPOP/ZPOPMIN on a set/zset of -n "
+                   "members; HGET/HGETALL over 10k 10-field hashes, SISMEMBER on a 100k set, "
+                   "ZRANGE 0 99 of a 200-member zset)",
+}
+
+
+def group_table(L, group, workloads, results, errors):
+    L.append(f"#### {GROUP_TITLES.get(group, group)}")
+    L.append("")
+    L.append("| workload | clients | pipe | req | thr dq/redis | thr ratio range "
+             "| dq kops/s | redis kops/s | p50 ms dq / redis | p99 ms dq / redis "
+             "| CPU/op ns dq / redis | CPU/op dq/redis | noise |")
+    L.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+    thr_r, cpu_r = [], []
+    for w in workloads:
+        d, r = results[(w.name, "dq")], results[(w.name, "redis")]
+        if w.runner == "driver":
+            label = f"{w.label} ({w.tname})"
+            cells = [label, str(w.clients), str(w.pipeline), f"{w.seconds:g}s"]
+        else:
+            label = w.label + (f" {w.size}B" if w.label in ("SET", "GET", "MSET") else "")
+            if w.rb[:1] != ["-t"]:
+                label += f" (`{' '.join(w.rb)}`)"
+            cells = [label, str(w.clients), str(w.pipeline), f"{w.requests // 1000}k"]
+        if not d or not r:
+            why = "; ".join(f"{k}: {short_err(errors.get((w.name, k), 'no result'))}"
+                            for k, rs in (("dq", d), ("redis", r)) if not rs)[:160]
+            cells += [f"**FAIL** ({why})"] + [""] * 8
+            L.append("| " + " | ".join(cells) + " |")
+            continue
+        # Ratios: median over rounds of the back-to-back pair's ratio (cancels slow drift);
+        # absolute numbers: plain medians.
+        rd, rr = {x["round"]: x for x in d}, {x["round"]: x for x in r}
+        pairs = [(rd[i], rr[i]) for i in sorted(rd) if i in rr]
+        if pairs:
+            tr = statistics.median(a["rps"] / b["rps"] for a, b in pairs)
+            cr = statistics.median(a["cpu_op"] / b["cpu_op"] for a, b in pairs)
+            lo = min(a["rps"] / b["rps"] for a, b in pairs)
+            hi = max(a["rps"] / b["rps"] for a, b in pairs)
+        else:
+            tr = med(d, "rps") / med(r, "rps")
+            cr = med(d, "cpu_op") / med(r, "cpu_op")
+            lo = hi = tr
+        noise = max(x["other"] for x in d + r)
+        thr_r.append(tr)
+        cpu_r.append(cr)
+        flag = " ⚠" if tr < 0.7 or cr > 1.5 else ""
+        spread = f"{lo:.2f}–{hi:.2f}" if len(pairs) > 1 else ""
+
+        def lat(k):
+            a, b = med(d, k), med(r, k)
+            return "—" if not (math.isfinite(a) and math.isfinite(b)) else f"{a:.3f} / {b:.3f}"
+
+        cells += [f"{fmt_ratio(tr)}{flag}", spread, f"{med(d, 'rps') / 1e3:,.0f}",
+                  f"{med(r, 'rps') / 1e3:,.0f}", lat("p50"), lat("p99"),
+                  f"{med(d, 'cpu_op'):,.0f} / {med(r, 'cpu_op'):,.0f}", fmt_ratio(cr),
+                  f"{noise:.2f}"]
+        L.append("| " + " | ".join(cells) + " |")
+    L.append("")
+    nf = sum(1 for w in workloads if not results[(w.name, "dq")] or not results[(w.name, "redis")])
+    L.append(f"**{group}: geometric mean over {len(thr_r)} workloads** — throughput dq/redis: "
+             f"**{fmt_ratio(gmean(thr_r))}**, server CPU/op dq/redis: "
+             f"**{fmt_ratio(gmean(cpu_r))}**"
+             + (f" ({nf} workload(s) FAILED, excluded)" if nf else ""))
+    L.append("")
+
+
+def report(args, info, load_end, workloads, results, errors, crashes, mem, cmem):
     L = []
     L.append(f"### dq vs redis-server — {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}")
     L.append("")
     L.append(f"- machine: {info['nproc']} CPUs, {info['model']}, Linux {info['kernel']}; "
              f"load average at start {info['load']}, at end {load_end}")
     L.append(f"- redis-server {info['redis']} (--save '' --appendonly no); dq {info['commit']} "
-             f"($DQ_BUILD={args.build})")
-    pin = (f"servers on CPU {args.server_cpu}, redis-benchmark on CPU {args.client_cpu}"
+             f"($DQ_BUILD={args.build}); groups: {','.join(args.groups)}")
+    pin = (f"servers on CPU {args.server_cpu}, redis-benchmark / driver on CPU {args.client_cpu}"
            if args.server_cpu is not None else "no CPU pinning")
     L.append(f"- redis-benchmark, {pin}; one server loaded at a time, dq/redis alternating; "
              f"median of {args.rounds} round(s){' (--quick)' if args.quick else ''}; "
-             f"-r 100000 (keys preloaded, so GETs hit); 32 B or 4 KiB values")
+             f"50 clients unless stated; 32 B or 4 KiB values; driver rows run "
+             f"{args.seconds:g}s each (req column) and count items, not commands")
     L.append("- ratios are dq/redis (median over rounds of each back-to-back pair's ratio): "
              "throughput > 1 means dq is faster, CPU/op < 1 means dq uses less server CPU per "
              "command (CPU/op is the less noise-sensitive figure). *noise* = most CPUs' worth "
              "of other processes' work seen during any run of the row (0 = quiet machine)")
     L.append("")
-    if workloads:
-        L.append("| workload | clients | pipe | req | thr dq/redis | thr ratio range "
-                 "| dq kops/s | redis kops/s | p50 ms dq / redis | p99 ms dq / redis "
-                 "| CPU/op ns dq / redis | CPU/op dq/redis | noise |")
-        L.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
-        thr_r, cpu_r = [], []
-        for w in workloads:
-            d, r = results[(w.name, "dq")], results[(w.name, "redis")]
-            cells = [w.label + (f" {w.size}B" if w.label in ("SET", "GET", "MSET") else ""),
-                     str(w.clients), str(w.pipeline), f"{w.requests // 1000}k"]
-            if not d or not r:
-                why = "; ".join(f"{k}: {errors.get((w.name, k), 'no result')}"
-                                for k, rs in (("dq", d), ("redis", r)) if not rs)
-                why = why.replace("\n", " ").replace("|", "\\|")[:160]
-                cells += [f"**FAIL** ({why})"] + [""] * 8
-                L.append("| " + " | ".join(cells) + " |")
-                continue
-            # Ratios: median over rounds of the back-to-back pair's ratio (cancels slow drift);
-            # absolute numbers: plain medians.
-            rd, rr = {x["round"]: x for x in d}, {x["round"]: x for x in r}
-            pairs = [(rd[i], rr[i]) for i in sorted(rd) if i in rr]
-            if pairs:
-                tr = statistics.median(a["rps"] / b["rps"] for a, b in pairs)
-                cr = statistics.median(a["cpu_op"] / b["cpu_op"] for a, b in pairs)
-                lo = min(a["rps"] / b["rps"] for a, b in pairs)
-                hi = max(a["rps"] / b["rps"] for a, b in pairs)
-            else:
-                tr = med(d, "rps") / med(r, "rps")
-                cr = med(d, "cpu_op") / med(r, "cpu_op")
-                lo = hi = tr
-            noise = max(x["other"] for x in d + r)
-            thr_r.append(tr)
-            cpu_r.append(cr)
-            flag = " ⚠" if tr < 0.7 or cr > 1.5 else ""
-            spread = f"{lo:.2f}–{hi:.2f}" if len(pairs) > 1 else ""
-            cells += [f"{fmt_ratio(tr)}{flag}", spread, f"{med(d, 'rps') / 1e3:,.0f}",
-                      f"{med(r, 'rps') / 1e3:,.0f}",
-                      f"{med(d, 'p50'):.3f} / {med(r, 'p50'):.3f}",
-                      f"{med(d, 'p99'):.3f} / {med(r, 'p99'):.3f}",
-                      f"{med(d, 'cpu_op'):,.0f} / {med(r, 'cpu_op'):,.0f}", fmt_ratio(cr),
-                      f"{noise:.2f}"]
-            L.append("| " + " | ".join(cells) + " |")
-        L.append("")
-        nf = sum(1 for w in workloads
-                 if not results[(w.name, "dq")] or not results[(w.name, "redis")])
-        L.append(f"**Geometric mean over {len(thr_r)} workloads** — throughput dq/redis: "
-                 f"**{fmt_ratio(gmean(thr_r))}**, server CPU/op dq/redis: "
-                 f"**{fmt_ratio(gmean(cpu_r))}**"
-                 + (f" ({nf} workload(s) FAILED, excluded)" if nf else ""))
-        L.append("")
+    for g in GROUPS:
+        ws = [w for w in workloads if w.group == g]
+        if ws:
+            group_table(L, g, ws, results, errors)
     for c in crashes:
         L.append(f"**PROBLEM:** {c}".replace("\n", " "))
         L.append("")
-    if mem:
+    if mem or cmem:
         n = args.mem_keys
-        L.append(f"Memory (fresh servers; RSS growth / keys; 16-byte keys, 32-byte values):")
+        L.append("#### memory (fresh server per phase; RSS growth / keys or members)")
         L.append("")
-        L.append("| phase | dq B/key | redis B/key | dq/redis |")
+        L.append("| phase | dq B/item | redis B/item | dq/redis |")
         L.append("|---|--:|--:|--:|")
-        rows = [("p1", f"{n // 1000:,}k SET"),
-                ("p2", f"+{n // 1000:,}k SET … EX 3600 (all {2 * n // 1000:,}k keys)"),
-                ("ex", f"marginal cost of a key with EX (second {n // 1000:,}k only)")]
-        for key, label in rows:
-            d, r = mem.get("dq", {}), mem.get("redis", {})
+        rows = []
+        if mem:
+            rows += [(mem, "p1", f"{n // 1000:,}k SET, 16 B keys, 32 B values (per key)"),
+                     (mem, "p2", f"+{n // 1000:,}k SET … EX 3600 (all {2 * n // 1000:,}k keys)"),
+                     (mem, "ex", f"marginal cost of a key with EX (second {n // 1000:,}k only)")]
+        m, nk = args.mem_members, args.mem_coll_keys
+        what = {"hash": "hash fields (14 B field, 16 B value)", "set": "set members (15 B)",
+                "zset": "sorted-set members (15 B + score)"}
+        for typ, _, _ in COLL_TYPES:
+            if cmem and typ in cmem:
+                rows.append((cmem[typ], "bpm", f"{m // 1000:,}k {what[typ]} in {nk:,} {typ} keys "
+                                               f"(per member)"))
+        ratios = []
+        for src, key, label in rows:
+            d, r = src.get("dq", {}), src.get("redis", {})
             if "error" in d or "error" in r or not d or not r:
-                def cell(m):
-                    if key in m:
-                        return f"{m[key]:.1f}"
-                    return "FAIL: " + m.get("error", "not run").replace("|", "\\|")[:100]
+                def cell(x):
+                    if key in x:
+                        return f"{x[key]:.1f}"
+                    return "FAIL: " + short_err(x.get("error", "not run"))[:100]
                 L.append(f"| {label} | {cell(d)} | {cell(r)} | **FAIL** |")
                 continue
+            ratios.append(d[key] / r[key])
             L.append(f"| {label} | {d[key]:.1f} | {r[key]:.1f} | {fmt_ratio(d[key] / r[key])} |")
+        L.append("")
+        nf = len(rows) - len(ratios)
+        L.append(f"**memory: geometric mean over {len(ratios)} rows** — bytes dq/redis: "
+                 f"**{fmt_ratio(gmean(ratios))}**" + (f" ({nf} row(s) FAILED)" if nf else ""))
         L.append("")
     return "\n".join(L) + "\n"
 
@@ -682,14 +1108,27 @@ def report(args, info, load_end, workloads, results, errors, crashes, mem):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true",
-                    help="~1 minute: 1 round, a quarter of the requests")
+                    help="~2 minutes: 1 round, 15%% of the requests, core rows at 50 clients "
+                         "and 32 B only, 1.5 s driver runs, 250k-item memory phases (collections "
+                         "over 250 keys)")
     ap.add_argument("--rounds", type=int, help="rounds per workload (median; default 3, quick 1)")
-    ap.add_argument("--scale", type=float, help="multiply request counts (default 1, quick 0.25)")
+    ap.add_argument("--scale", type=float, help="multiply request counts (default 1, quick 0.15)")
     ap.add_argument("--only", action="append",
                     help="run only workloads whose name contains this (e.g. 'GET c=500'); repeatable")
-    ap.add_argument("--skip-memory", action="store_true")
-    ap.add_argument("--only-memory", action="store_true")
-    ap.add_argument("--mem-keys", type=int, default=1_000_000, help="keys per memory phase")
+    ap.add_argument("--groups", default=",".join(GROUPS),
+                    help=f"comma-separated groups to run (default all: {','.join(GROUPS)})")
+    ap.add_argument("--skip-memory", action="store_true", help="same as leaving out 'memory'")
+    ap.add_argument("--only-memory", action="store_true", help="same as --groups memory")
+    ap.add_argument("--seconds", type=float,
+                    help="seconds per driver run (hand-off, pub/sub; default 5, quick 1.5)")
+    ap.add_argument("--mem-keys", type=int, help="keys per memory phase (default 1M, quick 250k)")
+    ap.add_argument("--mem-members", type=int,
+                    help="members per collection type in the memory group (default 1M, "
+                         "quick 250k)")
+    ap.add_argument("--mem-coll-keys", type=int,
+                    help="hashes / sets / sorted sets the members are spread over (default "
+                         "1,000, quick 250: 1,000 members each either way, so the encodings "
+                         "match)")
     ap.add_argument("--server-cpu", type=int, default=1)
     ap.add_argument("--client-cpu", type=int, default=0)
     ap.add_argument("--no-pin", action="store_true", help="don't use taskset")
@@ -703,9 +1142,28 @@ def main():
     if args.rounds is None:
         args.rounds = 1 if args.quick else 3
     if args.scale is None:
-        args.scale = 0.25 if args.quick else 1.0
+        args.scale = 0.15 if args.quick else 1.0
+    if args.seconds is None:
+        args.seconds = 1.5 if args.quick else 5.0
+    if args.mem_keys is None:
+        args.mem_keys = 250_000 if args.quick else 1_000_000
+    if args.mem_members is None:
+        args.mem_members = 250_000 if args.quick else 1_000_000
+    if args.mem_coll_keys is None:
+        args.mem_coll_keys = 250 if args.quick else 1_000
     if args.rounds < 1:
         ap.error("--rounds must be >= 1")
+    args.groups = [g.strip() for g in args.groups.split(",") if g.strip()]
+    bad = [g for g in args.groups if g not in GROUPS]
+    if bad:
+        ap.error(f"unknown group(s) {','.join(bad)}; known: {','.join(GROUPS)}")
+    if args.only_memory:
+        args.groups = ["memory"]
+    if args.skip_memory or args.only:
+        args.groups = [g for g in args.groups if g != "memory"]
+    args.groups = [g for g in GROUPS if g in args.groups]
+    if not args.groups:
+        ap.error("no group left to run")
 
     build = args.build if os.path.isabs(args.build) else os.path.join(ROOT, args.build)
     dq_bin = args.dq or os.path.join(build, "dq-server")
@@ -745,12 +1203,20 @@ def main():
         f"rounds={args.rounds} scale={args.scale}; load avg {info['load']}")
     tmpdir = tempfile.mkdtemp(prefix="dq-bench-")
     t0 = time.monotonic()
-    workloads, results, errors, crashes, mem = [], {}, {}, [], None
+    workloads, results, errors, crashes, mem, cmem = [], {}, {}, [], None, None
+    unsupported = {}
+    args.driver, args.driver_error = None, None
     try:
-        if not args.only_memory:
-            workloads, results, errors, crashes = bench(args, [dq_bin], [args.redis], tmpdir)
-        if not args.skip_memory and not args.only:
+        if "queue" in args.groups or "pubsub" in args.groups:
+            args.driver, args.driver_error = build_driver(tmpdir)
+            if args.driver_error:
+                log(f"bench: {args.driver_error}")
+        if any(g != "memory" for g in args.groups):
+            workloads, results, errors, crashes, unsupported = bench(args, [dq_bin], [args.redis],
+                                                                     tmpdir)
+        if "memory" in args.groups:
             mem = memory(args, [dq_bin], [args.redis], tmpdir)
+            cmem = memory_collections(args, [dq_bin], [args.redis], tmpdir)
     except KeyboardInterrupt:
         log("bench: interrupted")
         return 130
@@ -759,7 +1225,7 @@ def main():
         shutil.rmtree(tmpdir, ignore_errors=True)
     with open("/proc/loadavg") as f:
         load_end = " ".join(f.read().split()[:3])
-    md = report(args, info, load_end, workloads, results, errors, crashes, mem)
+    md = report(args, info, load_end, workloads, results, errors, crashes, mem, cmem)
     md += f"\n_bench took {time.monotonic() - t0:.0f}s_\n"
     print(md)
     os.makedirs(build, exist_ok=True)
@@ -767,8 +1233,14 @@ def main():
     with open(out, "w") as f:
         f.write(md)
     log(f"bench: written to {out}")
-    failed = [k for k in errors if not results.get(k)] if workloads else []
-    mem_failed = mem is not None and any("error" in v for v in mem.values())
+    # Exit 1 on anything but rows dq FAILs with an error reply (a command or type it lacks).
+    failed = [k for k in errors if not results.get(k) and not (k[1] == "dq" and k in unsupported)]
+    mems = ([mem] if mem else []) + (list(cmem.values()) if cmem else [])
+    mem_failed = [e for m in mems for kind, v in m.items() if "error" in v
+                  and not (kind == "dq" and "server error while loading" in v["error"])]
+    if unsupported:
+        log(f"bench: {len(unsupported)} row(s) FAIL because the server refused the command "
+            "(exit status ignores these on dq)")
     return 1 if failed or mem_failed or crashes else 0
 
 
