@@ -87,6 +87,9 @@ void hset_generic(CommandContext& ctx, bool hmset) {
   HashObject* h = find_or_create(ctx, key, &e);
   if (!h) return;
   storage::HashLimits lim = limits(ctx);
+  // Redis 7.2 guesses the fields are distinct: more pairs than the entry limit convert up
+  // front, even when duplicates leave fewer fields (7.0 kept those in a listpack).
+  if (h->compact() && (ctx.argc() - 2) / 2 > lim.max_listpack_entries) h->convert_to_table();
   int64_t added = 0;
   for (size_t i = 2; i < ctx.argc(); i += 2) added += h->set(ctx.arg(i), ctx.arg(i + 1), lim);
   sync_encoding(e, h);

@@ -213,6 +213,15 @@ def test_encoding_listpack_then_hashtable_on_entries(r, raw):
     assert raw.cmd("HLEN", "h") == b":9\r\n"
 
 
+def test_hset_with_many_pairs_converts_up_front(r, raw):
+    # Redis 7.2: more pairs than hash-max-listpack-entries convert before inserting, even
+    # when they repeat one field (Redis 7.0 kept a listpack here).
+    assert raw.cmd("HSET", "dup", *(["a", "1"] * 129)) == b":1\r\n"
+    assert raw.cmd("OBJECT", "ENCODING", "dup") == bulk("hashtable")
+    assert raw.cmd("HMSET", "dup2", *(["a", "1"] * 128)) == b"+OK\r\n"
+    assert raw.cmd("OBJECT", "ENCODING", "dup2") == bulk("listpack")
+
+
 def test_encoding_on_value_and_field_length(r, raw):
     raw.cmd("HSET", "v", "a", "x" * 64)
     assert raw.cmd("OBJECT", "ENCODING", "v") == bulk("listpack")
