@@ -1,4 +1,4 @@
-"""WRONGTYPE probes for the set family (loaded by test_meta.py): each command, given a key
+"""WRONGTYPE probes for the set family and SORT (loaded by test_meta.py): each command, given a key
 that holds a string, must answer WRONGTYPE."""
 STRING_KEY = "string"
 
@@ -20,4 +20,7 @@ PROBES = {
     "sdiff": (["SDIFF", "{k}"], STRING_KEY),
     "sdiffstore": (["SDIFFSTORE", "dst", "{k}"], STRING_KEY),
     "sscan": (["SSCAN", "{k}", "0"], STRING_KEY),
+    # SORT (server/commands/sort.cpp) works on lists, sets and sorted sets.
+    "sort": (["SORT", "{k}"], STRING_KEY),
+    "sort_ro": (["SORT_RO", "{k}"], STRING_KEY),
 }
