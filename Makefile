@@ -51,7 +51,7 @@ UNIT_BINS := $(BUILD)/tests/unit_protocol $(BUILD)/tests/unit_storage \
              $(if $(UNIT_SERVER_SRC),$(BUILD)/tests/unit_server,)
 
 LIBS_STORAGE := -lxxhash -lfmt
-LIBS_SERVER  := -luv -lxxhash -lfmt
+LIBS_SERVER  := -luv -lxxhash -lfmt -llua5.1
 
 .PHONY: all deps build run test unit integration bench lint fuzz clean
 

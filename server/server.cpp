@@ -15,6 +15,7 @@
 #include <random>
 
 #include "server/log.h"
+#include "server/scripting.h"
 
 namespace dq::server {
 
@@ -121,6 +122,7 @@ Server::Server(Config cfg) : cfg_(std::move(cfg)), loop_(uv_default_loop()) {
   uint64_t seed = (static_cast<uint64_t>(rd()) << 32) ^ rd();
   storage::set_hash_seed(seed);
   keyspace_ = std::make_unique<storage::Keyspace>(cfg_.databases, this);
+  scripts_ = std::make_unique<ScriptEngine>(*this);
   static const char* hex = "0123456789abcdef";
   for (int i = 0; i < 40; ++i) run_id_ += hex[rd() & 15];
   start_ms_ = now_ms();

@@ -31,6 +31,7 @@
 namespace dq::server {
 
 struct CommandContext;
+class ScriptEngine;
 
 struct Stats {
   uint64_t total_connections = 0;
@@ -89,6 +90,7 @@ class Server : public storage::KeyspaceObserver {
   void run_handler(CommandContext& ctx);
   BlockingManager& blocking() { return blocking_; }
   PubSubHub& pubsub() { return pubsub_; }
+  ScriptEngine& scripts() { return *scripts_; }
 
   // WATCH: (db, key) -> clients watching it; a change dirties them (EXEC fails).
   void watch_key(Client* c, int db, std::string_view key);
@@ -146,6 +148,7 @@ class Server : public storage::KeyspaceObserver {
   std::vector<Client*> monitors_;
   BlockingManager blocking_{*this};
   PubSubHub pubsub_{*this};
+  std::unique_ptr<ScriptEngine> scripts_;
   struct WatchKeyHash {
     size_t operator()(const std::pair<int, std::string>& k) const {
       return std::hash<std::string>()(k.second) ^ static_cast<size_t>(k.first);

@@ -1,0 +1,683 @@
+#include "server/scripting.h"
+
+#include <cmath>
+#include <cstring>
+#include <ctime>
+#include <lua5.1/lua.hpp>
+
+#include "protocol/resp_parser.h"
+#include "server/command_context.h"
+#include "server/log.h"
+#include "server/server.h"
+#include "server/sha1.h"
+#include "server/version.h"
+
+namespace dq::server {
+
+namespace {
+
+constexpr const char* kEngineKey = "__dq_engine";
+constexpr const char* kScriptsKey = "__dq_scripts";
+constexpr const char* kRealGlobalsKey = "__dq_globals";
+
+ScriptEngine* engine_of(lua_State* L) {
+  lua_getfield(L, LUA_REGISTRYINDEX, kEngineKey);
+  auto* e = static_cast<ScriptEngine*>(lua_touserdata(L, -1));
+  lua_pop(L, 1);
+  return e;
+}
+
+// Raises a Redis-style error table {err=msg} carrying the script position of the caller.
+int raise_error_table(lua_State* L, std::string_view msg) {
+  lua_newtable(L);
+  lua_pushlstring(L, msg.data(), msg.size());
+  lua_setfield(L, -2, "err");
+  lua_Debug ar;
+  if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar)) {
+    lua_pushstring(L, ar.source);
+    lua_setfield(L, -2, "source");
+    lua_pushinteger(L, ar.currentline);
+    lua_setfield(L, -2, "line");
+  }
+  return lua_error(L);
+}
+
+// --- RESP reply (as the handler wrote it) -> Lua value -------------------------------
+
+class ReplyToLua {
+ public:
+  ReplyToLua(lua_State* L, std::string_view s) : L_(L), s_(s) {}
+  // Pushes one value; returns false on malformed input (never expected).
+  bool push() {
+    if (pos_ >= s_.size()) return false;
+    char t = s_[pos_];
+    std::string_view line = read_line();
+    std::string_view body = line.substr(1);
+    switch (t) {
+      case '+':
+        lua_newtable(L_);
+        lua_pushlstring(L_, body.data(), body.size());
+        lua_setfield(L_, -2, "ok");
+        return true;
+      case '-':
+        lua_newtable(L_);
+        lua_pushlstring(L_, body.data(), body.size());
+        lua_setfield(L_, -2, "err");
+        return true;
+      case ':': {
+        int64_t v = 0;
+        protocol::parse_int64(body, &v);
+        lua_pushnumber(L_, static_cast<lua_Number>(v));
+        return true;
+      }
+      case '$': {
+        int64_t n = 0;
+        protocol::parse_int64(body, &n);
+        if (n < 0) {
+          lua_pushboolean(L_, 0);
+          return true;
+        }
+        lua_pushlstring(L_, s_.data() + pos_, static_cast<size_t>(n));
+        pos_ += static_cast<size_t>(n) + 2;
+        return true;
+      }
+      case '*':
+      case '~':
+      case '>': {
+        int64_t n = 0;
+        protocol::parse_int64(body, &n);
+        if (n < 0) {
+          lua_pushboolean(L_, 0);
+          return true;
+        }
+        if (t == '~') {  // RESP3 set: {set={member=true, ...}}
+          lua_newtable(L_);
+          lua_newtable(L_);
+          for (int64_t i = 0; i < n; ++i) {
+            push();
+            lua_pushboolean(L_, 1);
+            lua_settable(L_, -3);
+          }
+          lua_setfield(L_, -2, "set");
+          return true;
+        }
+        lua_createtable(L_, static_cast<int>(n), 0);
+        for (int64_t i = 0; i < n; ++i) {
+          push();
+          lua_rawseti(L_, -2, static_cast<int>(i + 1));
+        }
+        return true;
+      }
+      case '%': {  // RESP3 map: {map={k=v, ...}}
+        int64_t n = 0;
+        protocol::parse_int64(body, &n);
+        lua_newtable(L_);
+        lua_newtable(L_);
+        for (int64_t i = 0; i < n; ++i) {
+          push();
+          push();
+          lua_settable(L_, -3);
+        }
+        lua_setfield(L_, -2, "map");
+        return true;
+      }
+      case '_':
+        lua_pushnil(L_);
+        return true;
+      case '#':
+        lua_pushboolean(L_, body == "t");
+        return true;
+      case ',': {
+        lua_newtable(L_);
+        lua_pushnumber(L_, std::strtod(std::string(body).c_str(), nullptr));
+        lua_setfield(L_, -2, "double");
+        return true;
+      }
+      case '(':
+        lua_newtable(L_);
+        lua_pushlstring(L_, body.data(), body.size());
+        lua_setfield(L_, -2, "big_number");
+        return true;
+      case '=': {
+        int64_t n = 0;
+        protocol::parse_int64(body, &n);
+        std::string_view all = s_.substr(pos_, static_cast<size_t>(n));
+        pos_ += static_cast<size_t>(n) + 2;
+        lua_newtable(L_);
+        lua_newtable(L_);
+        lua_pushlstring(L_, all.data() + 4, all.size() >= 4 ? all.size() - 4 : 0);
+        lua_setfield(L_, -2, "string");
+        lua_pushlstring(L_, all.data(), std::min<size_t>(3, all.size()));
+        lua_setfield(L_, -2, "format");
+        lua_setfield(L_, -2, "verbatim_string");
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+
+ private:
+  std::string_view read_line() {
+    size_t e = s_.find("\r\n", pos_);
+    if (e == std::string_view::npos) e = s_.size();
+    std::string_view l = s_.substr(pos_, e - pos_);
+    pos_ = e + 2;
+    return l;
+  }
+  lua_State* L_;
+  std::string_view s_;
+  size_t pos_ = 0;
+};
+
+// --- Lua value -> reply to the caller --------------------------------------------------
+
+void lua_to_reply(lua_State* L, protocol::ReplyWriter& r, int depth = 0) {
+  int t = lua_type(L, -1);
+  if (depth > 100) {  // as Redis: refuse absurd nesting instead of overflowing the stack
+    r.error("ERR reached lua stack limit");
+    lua_pop(L, 1);
+    return;
+  }
+  switch (t) {
+    case LUA_TSTRING: {
+      size_t n;
+      const char* s = lua_tolstring(L, -1, &n);
+      r.bulk(std::string_view(s, n));
+      break;
+    }
+    case LUA_TBOOLEAN:
+      if (r.proto() == 3)
+        r.boolean(lua_toboolean(L, -1));
+      else if (lua_toboolean(L, -1))
+        r.integer(1);
+      else
+        r.null();
+      break;
+    case LUA_TNUMBER:
+      r.integer(static_cast<int64_t>(lua_tonumber(L, -1)));
+      break;
+    case LUA_TTABLE: {
+      // {err=...}, {ok=...}, RESP3 {double=...}, {map=...}, {set=...}, {big_number=...}
+      lua_getfield(L, -1, "err");
+      if (lua_type(L, -1) == LUA_TSTRING) {
+        size_t n;
+        const char* s = lua_tolstring(L, -1, &n);
+        r.error(std::string_view(s, n));
+        lua_pop(L, 2);
+        return;
+      }
+      lua_pop(L, 1);
+      lua_getfield(L, -1, "ok");
+      if (lua_type(L, -1) == LUA_TSTRING) {
+        size_t n;
+        const char* s = lua_tolstring(L, -1, &n);
+        r.simple(std::string_view(s, n));
+        lua_pop(L, 2);
+        return;
+      }
+      lua_pop(L, 1);
+      lua_getfield(L, -1, "double");
+      if (lua_type(L, -1) == LUA_TNUMBER) {
+        r.dbl(lua_tonumber(L, -1));
+        lua_pop(L, 2);
+        return;
+      }
+      lua_pop(L, 1);
+      lua_getfield(L, -1, "big_number");
+      if (lua_type(L, -1) == LUA_TSTRING) {
+        size_t n;
+        const char* s = lua_tolstring(L, -1, &n);
+        r.big_number(std::string_view(s, n));
+        lua_pop(L, 2);
+        return;
+      }
+      lua_pop(L, 1);
+      lua_getfield(L, -1, "map");
+      if (lua_type(L, -1) == LUA_TTABLE) {
+        size_t pairs = 0;
+        lua_pushnil(L);
+        while (lua_next(L, -2)) {
+          ++pairs;
+          lua_pop(L, 1);
+        }
+        r.map(pairs);
+        lua_pushnil(L);
+        while (lua_next(L, -2)) {
+          lua_pushvalue(L, -2);
+          lua_to_reply(L, r, depth + 1);  // key
+          lua_to_reply(L, r, depth + 1);  // value
+        }
+        lua_pop(L, 2);
+        return;
+      }
+      lua_pop(L, 1);
+      lua_getfield(L, -1, "set");
+      if (lua_type(L, -1) == LUA_TTABLE) {
+        size_t n = 0;
+        lua_pushnil(L);
+        while (lua_next(L, -2)) {
+          ++n;
+          lua_pop(L, 1);
+        }
+        r.set(n);
+        lua_pushnil(L);
+        while (lua_next(L, -2)) {
+          lua_pop(L, 1);
+          lua_pushvalue(L, -1);
+          lua_to_reply(L, r, depth + 1);
+        }
+        lua_pop(L, 2);
+        return;
+      }
+      lua_pop(L, 1);
+      // An array: elements 1..n up to the first nil.
+      size_t n = 0;
+      while (true) {
+        lua_rawgeti(L, -1, static_cast<int>(n + 1));
+        bool nil = lua_isnil(L, -1);
+        lua_pop(L, 1);
+        if (nil) break;
+        ++n;
+      }
+      r.array(n);
+      for (size_t i = 1; i <= n; ++i) {
+        lua_rawgeti(L, -1, static_cast<int>(i));
+        lua_to_reply(L, r, depth + 1);
+      }
+      break;
+    }
+    default:
+      r.null();
+      break;
+  }
+  lua_pop(L, 1);
+}
+
+// --- the redis.* library ----------------------------------------------------------------
+
+int l_call(lua_State* L) { return engine_of(L)->call_from_lua(L, true); }
+int l_pcall(lua_State* L) { return engine_of(L)->call_from_lua(L, false); }
+int l_setresp(lua_State* L) { return engine_of(L)->setresp_from_lua(L); }
+
+int l_sha1hex(lua_State* L) {
+  if (lua_gettop(L) != 1) return luaL_error(L, "wrong number of arguments");
+  size_t n;
+  const char* s = lua_tolstring(L, 1, &n);
+  std::string h = sha1_hex(std::string_view(s ? s : "", s ? n : 0));
+  lua_pushlstring(L, h.data(), h.size());
+  return 1;
+}
+
+int l_status_reply(lua_State* L) {
+  if (lua_gettop(L) != 1 || !lua_isstring(L, 1))
+    return luaL_error(L, "wrong number or type of arguments");
+  lua_newtable(L);
+  lua_pushvalue(L, 1);
+  lua_setfield(L, -2, "ok");
+  return 1;
+}
+
+int l_error_reply(lua_State* L) {
+  if (lua_gettop(L) != 1 || !lua_isstring(L, 1))
+    return luaL_error(L, "wrong number or type of arguments");
+  lua_newtable(L);
+  size_t n;
+  const char* s = lua_tolstring(L, 1, &n);
+  std::string_view msg(s, n);
+  if (!msg.empty() && msg[0] == '-') msg.remove_prefix(1);
+  lua_pushlstring(L, msg.data(), msg.size());
+  lua_setfield(L, -2, "err");
+  return 1;
+}
+
+int l_log(lua_State* L) {
+  int argc = lua_gettop(L);
+  if (argc < 2) return luaL_error(L, "redis.log() requires two arguments or more.");
+  if (!lua_isnumber(L, 1)) return luaL_error(L, "First argument must be a number (log level).");
+  int level = static_cast<int>(lua_tonumber(L, 1));
+  if (level < 0 || level > 3) return luaL_error(L, "Invalid debug level.");
+  std::string msg;
+  for (int i = 2; i <= argc; ++i) {
+    size_t n;
+    const char* s = lua_tolstring(L, i, &n);
+    if (!s) continue;
+    if (i > 2) msg += ' ';
+    msg.append(s, n);
+  }
+  log(static_cast<LogLevel>(level), "{}", msg);
+  return 0;
+}
+
+int l_set_repl(lua_State* L) {
+  if (lua_gettop(L) != 1) return luaL_error(L, "redis.set_repl() requires one argument.");
+  return 0;
+}
+int l_replicate_commands(lua_State* L) {
+  lua_pushboolean(L, 1);
+  return 1;
+}
+int l_false(lua_State* L) {
+  lua_pushboolean(L, 0);
+  return 1;
+}
+
+int l_os_clock(lua_State* L) {
+  lua_pushnumber(L, static_cast<lua_Number>(std::clock()) / CLOCKS_PER_SEC);
+  return 1;
+}
+
+// Globals are read-only: the globals table is an empty proxy over the real one.
+int l_global_index(lua_State* L) {
+  lua_getfield(L, LUA_REGISTRYINDEX, kRealGlobalsKey);
+  lua_pushvalue(L, 2);
+  lua_rawget(L, -2);
+  if (lua_isnil(L, -1)) {
+    const char* name = lua_tostring(L, 2);
+    return luaL_error(L, "Script attempted to access nonexistent global variable '%s'",
+                      name ? name : "?");
+  }
+  return 1;
+}
+int l_global_newindex(lua_State* L) { return luaL_error(L, "Attempt to modify a readonly table"); }
+
+// Error handler: string errors become {err="ERR <msg>", source, line} of the Lua frame that
+// raised them; error tables (from redis.call) pass through.
+int l_error_handler(lua_State* L) {
+  if (lua_istable(L, 1)) return 1;
+  const char* msg = lua_tostring(L, 1);
+  lua_newtable(L);
+  std::string text = "ERR ";
+  text += msg ? msg : "unknown error";
+  lua_pushlstring(L, text.data(), text.size());
+  lua_setfield(L, -2, "err");
+  lua_Debug ar;
+  for (int level = 1; lua_getstack(L, level, &ar); ++level) {
+    if (!lua_getinfo(L, "Sl", &ar)) continue;
+    if (std::strcmp(ar.what, "C") == 0) continue;
+    lua_pushstring(L, ar.source);
+    lua_setfield(L, -2, "source");
+    lua_pushinteger(L, ar.currentline);
+    lua_setfield(L, -2, "line");
+    break;
+  }
+  return 1;
+}
+
+}  // namespace
+
+ScriptEngine::ScriptEngine(Server& s) : server_(s) {
+  client_ = std::make_unique<Client>(&s, ClientKind::Unix);
+  client_->authenticated = true;
+  init_state();
+}
+
+ScriptEngine::~ScriptEngine() {
+  if (L_) lua_close(L_);
+}
+
+void ScriptEngine::init_state() {
+  if (L_) lua_close(L_);
+  L_ = luaL_newstate();
+  // Libraries as Redis: base, table, string, math (no io, os, package, debug).
+  lua_pushcfunction(L_, luaopen_base);
+  lua_pushstring(L_, "");
+  lua_call(L_, 1, 0);
+  lua_pushcfunction(L_, luaopen_table);
+  lua_pushstring(L_, LUA_TABLIBNAME);
+  lua_call(L_, 1, 0);
+  lua_pushcfunction(L_, luaopen_string);
+  lua_pushstring(L_, LUA_STRLIBNAME);
+  lua_call(L_, 1, 0);
+  lua_pushcfunction(L_, luaopen_math);
+  lua_pushstring(L_, LUA_MATHLIBNAME);
+  lua_call(L_, 1, 0);
+  lua_pushnil(L_);
+  lua_setglobal(L_, "loadfile");
+  lua_pushnil(L_);
+  lua_setglobal(L_, "dofile");
+
+  // os, with only clock (Redis 7.2).
+  lua_newtable(L_);
+  lua_pushcfunction(L_, l_os_clock);
+  lua_setfield(L_, -2, "clock");
+  lua_setglobal(L_, "os");
+
+  // The redis library.
+  lua_newtable(L_);
+  const std::pair<const char*, lua_CFunction> fns[] = {
+      {"call", l_call},
+      {"pcall", l_pcall},
+      {"sha1hex", l_sha1hex},
+      {"status_reply", l_status_reply},
+      {"error_reply", l_error_reply},
+      {"log", l_log},
+      {"setresp", l_setresp},
+      {"set_repl", l_set_repl},
+      {"replicate_commands", l_replicate_commands},
+      {"breakpoint", l_false},
+      {"debug", l_false},
+  };
+  for (auto [name, fn] : fns) {
+    lua_pushcfunction(L_, fn);
+    lua_setfield(L_, -2, name);
+  }
+  const std::pair<const char*, int> consts[] = {
+      {"LOG_DEBUG", 0},   {"LOG_VERBOSE", 1},  {"LOG_NOTICE", 2},
+      {"LOG_WARNING", 3}, {"REPL_NONE", 0},    {"REPL_AOF", 1},
+      {"REPL_SLAVE", 2},  {"REPL_REPLICA", 2}, {"REPL_ALL", 3},
+  };
+  for (auto [name, v] : consts) {
+    lua_pushinteger(L_, v);
+    lua_setfield(L_, -2, name);
+  }
+  lua_pushstring(L_, kRedisVersion);
+  lua_setfield(L_, -2, "REDIS_VERSION");
+  lua_pushinteger(L_, kRedisVersionNum);
+  lua_setfield(L_, -2, "REDIS_VERSION_NUM");
+  lua_setglobal(L_, "redis");
+
+  lua_pushlightuserdata(L_, this);
+  lua_setfield(L_, LUA_REGISTRYINDEX, kEngineKey);
+  lua_newtable(L_);
+  lua_setfield(L_, LUA_REGISTRYINDEX, kScriptsKey);
+  lua_pushcfunction(L_, l_error_handler);
+  lua_setfield(L_, LUA_REGISTRYINDEX, "__dq_errh");
+
+  // Read-only globals: replace the globals table by an empty proxy over the real one.
+  lua_pushvalue(L_, LUA_GLOBALSINDEX);
+  lua_setfield(L_, LUA_REGISTRYINDEX, kRealGlobalsKey);
+  lua_newtable(L_);  // proxy
+  lua_newtable(L_);  // its metatable
+  lua_pushcfunction(L_, l_global_index);
+  lua_setfield(L_, -2, "__index");
+  lua_pushcfunction(L_, l_global_newindex);
+  lua_setfield(L_, -2, "__newindex");
+  lua_pushboolean(L_, 0);
+  lua_setfield(L_, -2, "__metatable");
+  lua_setmetatable(L_, -2);
+  lua_replace(L_, LUA_GLOBALSINDEX);
+  scripts_.clear();
+}
+
+void ScriptEngine::flush() { init_state(); }
+
+size_t ScriptEngine::memory() const {
+  return L_ ? static_cast<size_t>(lua_gc(L_, LUA_GCCOUNT, 0)) * 1024 : 0;
+}
+
+bool ScriptEngine::compile(const std::string& sha, std::string_view body, std::string* err) {
+  if (luaL_loadbuffer(L_, body.data(), body.size(), "@user_script") != 0) {
+    *err = std::string("ERR Error compiling script (new function): ") + lua_tostring(L_, -1);
+    lua_pop(L_, 1);
+    return false;
+  }
+  // Functions see the (read-only proxy) globals.
+  lua_getfield(L_, LUA_REGISTRYINDEX, kScriptsKey);
+  lua_pushvalue(L_, -2);
+  lua_setfield(L_, -2, sha.c_str());
+  lua_pop(L_, 2);
+  scripts_[sha] = body.size();
+  return true;
+}
+
+std::string ScriptEngine::load(std::string_view body, std::string* err) {
+  std::string sha = sha1_hex(body);
+  if (!exists(sha) && !compile(sha, body, err)) return "";
+  return sha;
+}
+
+void ScriptEngine::eval(CommandContext& ctx, bool by_sha, bool read_only) {
+  int64_t numkeys;
+  if (!protocol::parse_int64(ctx.arg(2), &numkeys)) return ctx.error(err::kNotInteger);
+  if (numkeys < 0) return ctx.error("ERR Number of keys can't be negative");
+  if (static_cast<size_t>(numkeys) > ctx.argc() - 3)
+    return ctx.error("ERR Number of keys can't be greater than number of args");
+  std::string sha;
+  if (by_sha) {
+    sha.assign(ctx.arg(1));
+    for (char& c : sha) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!exists(sha)) return ctx.error(err::kNoScript);
+  } else {
+    std::string e;
+    sha = load(ctx.arg(1), &e);
+    if (sha.empty()) return ctx.error(e);
+  }
+
+  // KEYS and ARGV live in the real globals table.
+  lua_getfield(L_, LUA_REGISTRYINDEX, kRealGlobalsKey);
+  size_t first_arg = 3 + static_cast<size_t>(numkeys);
+  for (const char* name : {"KEYS", "ARGV"}) {
+    bool keys = name[0] == 'K';
+    size_t from = keys ? 3 : first_arg, to = keys ? first_arg : ctx.argc();
+    lua_createtable(L_, static_cast<int>(to - from), 0);
+    for (size_t i = from; i < to; ++i) {
+      lua_pushlstring(L_, ctx.arg(i).data(), ctx.arg(i).size());
+      lua_rawseti(L_, -2, static_cast<int>(i - from + 1));
+    }
+    lua_setfield(L_, -2, name);
+  }
+  lua_pop(L_, 1);
+
+  Client& sc = *client_;
+  sc.db_index = ctx.client.db_index;
+  sc.db = ctx.client.db;
+  sc.reply.set_proto(2);
+  sc.out.clear();
+  read_only_ = read_only;
+  caller_proto_ = ctx.client.reply.proto();
+  current_sha_ = sha;
+  running_ = true;
+
+  lua_getfield(L_, LUA_REGISTRYINDEX, "__dq_errh");
+  lua_getfield(L_, LUA_REGISTRYINDEX, kScriptsKey);
+  lua_getfield(L_, -1, sha.c_str());
+  lua_remove(L_, -2);
+  int rc = lua_pcall(L_, 0, 1, -2);
+  running_ = false;
+  if (rc != 0) {
+    // {err=..., source=..., line=...}: Redis appends where the script failed.
+    std::string msg = "ERR unknown error";
+    if (lua_istable(L_, -1)) {
+      lua_getfield(L_, -1, "err");
+      if (const char* s = lua_tostring(L_, -1)) msg = s;
+      lua_pop(L_, 1);
+      lua_getfield(L_, -1, "source");
+      lua_getfield(L_, -2, "line");
+      const char* src = lua_tostring(L_, -2);
+      msg += " script: " + sha;
+      if (src) msg += fmt::format(", on {}:{}.", src, lua_tointeger(L_, -1));
+      lua_pop(L_, 2);
+    } else if (const char* s = lua_tostring(L_, -1)) {
+      msg = std::string("ERR ") + s;
+    }
+    lua_pop(L_, 2);  // error value, handler
+    if (!msg.empty() && msg[0] == '-') msg.erase(0, 1);
+    ctx.error(msg);
+  } else {
+    lua_to_reply(L_, ctx.reply());
+    lua_pop(L_, 1);  // handler
+  }
+  lua_gc(L_, LUA_GCSTEP, 1);
+}
+
+int ScriptEngine::setresp_from_lua(lua_State* L) {
+  if (lua_gettop(L) != 1) return luaL_error(L, "redis.setresp() requires one argument.");
+  int v = static_cast<int>(lua_tonumber(L, 1));
+  if (v != 2 && v != 3) return luaL_error(L, "RESP version must be 2 or 3.");
+  client_->reply.set_proto(v);
+  return 0;
+}
+
+int ScriptEngine::call_from_lua(lua_State* L, bool raise) {
+  int argc = lua_gettop(L);
+  if (argc == 0)
+    return raise_error_table(L, "ERR Please specify at least one argument for this redis lib call");
+  std::vector<std::string> owned(static_cast<size_t>(argc));
+  for (int i = 1; i <= argc; ++i) {
+    int t = lua_type(L, i);
+    if (t == LUA_TNUMBER) {
+      char buf[64];
+      size_t n = protocol::ReplyWriter::format_double(lua_tonumber(L, i), buf);
+      owned[i - 1].assign(buf, n);
+    } else if (t == LUA_TSTRING) {
+      size_t n;
+      const char* s = lua_tolstring(L, i, &n);
+      owned[i - 1].assign(s, n);
+    } else {
+      return raise_error_table(L,
+                               "ERR Lua redis lib command arguments must be strings or integers");
+    }
+  }
+  std::vector<std::string_view> args(owned.begin(), owned.end());
+
+  auto fail = [&](std::string_view msg) -> int {
+    if (raise) return raise_error_table(L, msg);
+    lua_newtable(L);
+    lua_pushlstring(L, msg.data(), msg.size());
+    lua_setfield(L, -2, "err");
+    return 1;
+  };
+
+  Command* cmd = CommandTable::instance().find(args[0]);
+  if (cmd && cmd->is_container() && args.size() >= 2) {
+    const Command* sub = cmd->find_sub(args[1]);
+    cmd = const_cast<Command*>(sub);
+  }
+  if (!cmd) return fail("ERR Unknown Redis command called from script");
+  const CommandSpec& spec = *cmd->spec;
+  int n = static_cast<int>(args.size());
+  if ((spec.arity > 0 && n != spec.arity) || n < -spec.arity)
+    return fail("ERR Wrong number of args calling Redis command from script");
+  if (spec.flags & kNoScript) return fail("ERR This Redis command is not allowed from script");
+  if (read_only_ && (spec.flags & kWrite))
+    return fail("ERR Write commands are not allowed from read-only scripts.");
+
+  Client& sc = *client_;
+  sc.out.clear();
+  CommandContext inner{server_, sc, args, cmd, 0};
+  inner.in_exec = true;  // blocking commands act as their non-blocking forms
+  server_.run_handler(inner);
+
+  std::string reply;
+  iovec iov[64];
+  int k = sc.out.export_iov(iov, 64);
+  for (int i = 0; i < k; ++i)
+    reply.append(static_cast<const char*>(iov[i].iov_base), iov[i].iov_len);
+  sc.out.clear();
+  ReplyToLua conv(L, reply);
+  if (!conv.push()) lua_pushboolean(L, 0);
+  if (raise && lua_istable(L, -1)) {
+    lua_getfield(L, -1, "err");
+    bool is_err = lua_isstring(L, -1);
+    std::string msg = is_err ? lua_tostring(L, -1) : "";
+    lua_pop(L, 1);
+    if (is_err) {
+      lua_pop(L, 1);
+      return raise_error_table(L, msg);
+    }
+  }
+  return 1;
+}
+
+}  // namespace dq::server

@@ -1,0 +1,66 @@
+// scripting.h — Lua 5.1 scripts, as Redis runs them (EVAL, EVALSHA, SCRIPT).
+//
+// Owns: one Lua state, the script cache (sha1 -> compiled function, kept in the registry),
+// the script's own client (what redis.call runs as), and the conversions between RESP and
+// Lua values in both directions.
+//
+// How a script runs: EVAL compiles the body once (named by its SHA-1), sets KEYS and ARGV,
+// and calls it on the loop thread: nothing else runs meanwhile (atomicity). redis.call builds
+// the command, checks it (unknown, arity, noscript, writes in a read-only script), runs its
+// handler directly for the script client with blocking commands in their non-blocking form,
+// then turns the RESP reply the handler wrote into Lua values. Writes wake blocked clients
+// after the script returns (the dispatcher serves ready keys after each command).
+//
+// Sandbox as Redis 7: base, table, string, math libraries (no io, no package; os holds only
+// clock as 7.2), no loadfile/dofile; globals are read-only (assigning one is
+// "Attempt to modify a readonly table"; reading an unknown one is an error).
+#pragma once
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+struct lua_State;
+
+namespace dq::server {
+
+class Server;
+struct Client;
+struct CommandContext;
+
+class ScriptEngine {
+ public:
+  explicit ScriptEngine(Server& s);
+  ~ScriptEngine();
+  ScriptEngine(const ScriptEngine&) = delete;
+  ScriptEngine& operator=(const ScriptEngine&) = delete;
+
+  // EVAL / EVAL_RO (by_sha=false) and EVALSHA / EVALSHA_RO.
+  void eval(CommandContext& ctx, bool by_sha, bool read_only);
+  // SCRIPT LOAD: compiles and caches; returns the sha, or "" with *err set.
+  std::string load(std::string_view body, std::string* err);
+  bool exists(std::string_view sha) const { return scripts_.count(std::string(sha)) > 0; }
+  void flush();
+  bool running() const { return running_; }
+  size_t cached() const { return scripts_.size(); }
+  size_t memory() const;
+
+  // Called from the Lua bridge (redis.call / redis.pcall).
+  int call_from_lua(lua_State* L, bool raise);
+  int setresp_from_lua(lua_State* L);
+
+ private:
+  void init_state();
+  bool compile(const std::string& sha, std::string_view body, std::string* err);
+
+  Server& server_;
+  lua_State* L_ = nullptr;
+  std::unordered_map<std::string, size_t> scripts_;  // sha -> body size
+  std::unique_ptr<Client> client_;                   // the script's client
+  bool running_ = false;
+  bool read_only_ = false;
+  int caller_proto_ = 2;
+  std::string current_sha_;
+};
+
+}  // namespace dq::server
