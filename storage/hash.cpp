@@ -37,30 +37,13 @@ size_t put_varint(char* p, size_t v) {
   return n;
 }
 
-size_t get_varint(const char* p, uint32_t* v) {
-  uint32_t r = 0;
-  unsigned shift = 0;
-  size_t n = 0;
-  while (true) {
-    unsigned char b = static_cast<unsigned char>(p[n++]);
-    r |= static_cast<uint32_t>(b & 127) << shift;
-    if (!(b & 128)) break;
-    shift += 7;
-  }
-  *v = r;
-  return n;
-}
-
 }  // namespace
 
 HashObject::Field* HashObject::Field::make(std::string_view f, std::string_view v) {
-  auto* n = static_cast<Field*>(std::malloc(sizeof(Field) + f.size() + v.size()));
+  auto* n = static_cast<Field*>(std::malloc(sizeof(Field) + pair_bytes(f, v)));
   if (!n) throw std::bad_alloc();
   n->next = nullptr;
-  n->flen = static_cast<uint32_t>(f.size());
-  n->vlen = static_cast<uint32_t>(v.size());
-  if (!f.empty()) std::memcpy(n->data(), f.data(), f.size());
-  if (!v.empty()) std::memcpy(n->data() + f.size(), v.data(), v.size());
+  write_pair(n->data(), f, v);
   return n;
 }
 
@@ -121,10 +104,10 @@ HashObject::Packed HashObject::packed_at(uint32_t off) const {
   uint32_t flen, vlen;
   const char* b = buf();
   const char* s = b + off;
-  s += get_varint(s, &flen);
+  s += read_varint(s, &flen);
   p.field = std::string_view(s, flen);
   s += flen;
-  s += get_varint(s, &vlen);
+  s += read_varint(s, &vlen);
   p.value = std::string_view(s, vlen);
   s += vlen;
   p.next = static_cast<uint32_t>(s - b);
@@ -136,13 +119,13 @@ bool HashObject::packed_find(std::string_view field, Packed* out) const {
   for (uint32_t off = 0; off < used_;) {
     // Compare the length first, then the bytes: most fields are skipped without a memcmp.
     uint32_t flen;
-    size_t h = get_varint(b + off, &flen);
+    size_t h = read_varint(b + off, &flen);
     if (flen == field.size() && std::memcmp(b + off + h, field.data(), flen) == 0) {
       *out = packed_at(off);
       return true;
     }
     uint32_t vlen;
-    size_t vh = get_varint(b + off + h + flen, &vlen);
+    size_t vh = read_varint(b + off + h + flen, &vlen);
     off = static_cast<uint32_t>(off + h + flen + vh + vlen);
   }
   return false;
@@ -238,8 +221,9 @@ bool HashObject::set(std::string_view field, std::string_view value, const HashL
   Field** link = t->dict.find_link(field);
   if (link) {
     Field* old = *link;
-    if (old->vlen == value.size()) {
-      if (!value.empty()) std::memcpy(old->data() + old->flen, value.data(), value.size());
+    std::string_view cur = old->value();
+    if (cur.size() == value.size()) {
+      if (!value.empty()) std::memcpy(const_cast<char*>(cur.data()), value.data(), value.size());
       return false;
     }
     Field* n = Field::make(field, value);

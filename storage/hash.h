@@ -9,7 +9,7 @@
 //   no header and no allocation per field. Used while the hash has at most
 //   `max_listpack_entries` fields and no field or value longer than `max_listpack_value`.
 // - "hashtable": a Dict of Field nodes, one malloc per pair holding the chain link, both
-//   lengths and both strings back to back (Redis spends a dictEntry and two sds per pair).
+//   the pair packed as above (Redis spends a dictEntry and two sds per pair).
 // A write that would break a limit converts the packed form to a table first; a hash never
 // converts back (as Redis), even when it shrinks.
 //
@@ -92,18 +92,40 @@ class HashObject final : public Object {
   size_t table_buckets() const { return table() ? table()->dict.buckets() : 0; }
 
  private:
-  // A table pair: chain link, lengths, then field and value bytes in the same allocation.
+  // A table pair: the chain link, then the pair packed as in the listpack form
+  // ([varint flen][field][varint vlen][value]) in the same allocation.
   struct Field {
     Field* next;
-    uint32_t flen;
-    uint32_t vlen;
     char* data() { return reinterpret_cast<char*>(this + 1); }
     const char* data() const { return reinterpret_cast<const char*>(this + 1); }
-    std::string_view key() const { return {data(), flen}; }
-    std::string_view value() const { return {data() + flen, vlen}; }
+    std::string_view key() const {
+      uint32_t n;
+      size_t h = read_varint(data(), &n);
+      return {data() + h, n};
+    }
+    std::string_view value() const {
+      std::string_view k = key();
+      uint32_t n;
+      size_t h = read_varint(k.data() + k.size(), &n);
+      return {k.data() + k.size() + h, n};
+    }
     static Field* make(std::string_view f, std::string_view v);
   };
-  static_assert(sizeof(Field) == 16);
+  static_assert(sizeof(Field) == 8);
+
+  static size_t read_varint(const char* p, uint32_t* v) {
+    uint32_t r = 0;
+    unsigned shift = 0;
+    size_t n = 0;
+    while (true) {
+      unsigned char b = static_cast<unsigned char>(p[n++]);
+      r |= static_cast<uint32_t>(b & 127) << shift;
+      if (!(b & 128)) break;
+      shift += 7;
+    }
+    *v = r;
+    return n;
+  }
 
   // A decoded packed pair.
   struct Packed {
