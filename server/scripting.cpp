@@ -1,5 +1,7 @@
 #include "server/scripting.h"
 
+#include <algorithm>
+#include <climits>
 #include <cmath>
 #include <cstring>
 #include <ctime>
@@ -25,6 +27,13 @@ ScriptEngine* engine_of(lua_State* L) {
   auto* e = static_cast<ScriptEngine*>(lua_touserdata(L, -1));
   lua_pop(L, 1);
   return e;
+}
+
+// Pushes Redis's error table {err=msg}.
+void push_error_table(lua_State* L, std::string_view msg) {
+  lua_newtable(L);
+  lua_pushlstring(L, msg.data(), msg.size());
+  lua_setfield(L, -2, "err");
 }
 
 // Raises a Redis-style error table {err=msg} carrying the script position of the caller.
@@ -212,7 +221,10 @@ void lua_to_reply(lua_State* L, protocol::ReplyWriter& r, int depth = 0) {
       if (lua_type(L, -1) == LUA_TSTRING) {
         size_t n;
         const char* s = lua_tolstring(L, -1, &n);
-        r.simple(std::string_view(s, n));
+        std::string status(s, n);  // one line, as Redis: CR and LF become spaces
+        std::replace_if(
+            status.begin(), status.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
+        r.simple(status);
         lua_pop(L, 2);
         return;
       }
@@ -301,7 +313,7 @@ int l_pcall(lua_State* L) { return engine_of(L)->call_from_lua(L, false); }
 int l_setresp(lua_State* L) { return engine_of(L)->setresp_from_lua(L); }
 
 int l_sha1hex(lua_State* L) {
-  if (lua_gettop(L) != 1) return luaL_error(L, "wrong number of arguments");
+  if (lua_gettop(L) != 1) return raise_error_table(L, "ERR wrong number of arguments");
   size_t n;
   const char* s = lua_tolstring(L, 1, &n);
   std::string h = sha1_hex(std::string_view(s ? s : "", s ? n : 0));
@@ -309,34 +321,58 @@ int l_sha1hex(lua_State* L) {
   return 1;
 }
 
+// Redis 7: a wrong call returns (does not raise) an error table.
 int l_status_reply(lua_State* L) {
-  if (lua_gettop(L) != 1 || !lua_isstring(L, 1))
-    return luaL_error(L, "wrong number or type of arguments");
+  if (lua_gettop(L) != 1 || lua_type(L, 1) != LUA_TSTRING) {
+    push_error_table(L, "ERR wrong number or type of arguments");
+    return 1;
+  }
   lua_newtable(L);
   lua_pushvalue(L, 1);
   lua_setfield(L, -2, "ok");
   return 1;
 }
 
+// Redis's luaPushErrorBuff: "-CODE msg" keeps its code, anything else (or a "-msg" with no
+// space) gets "ERR "; trailing CR/LF trimmed.
+std::string redis_error_text(std::string_view in) {
+  std::string code = "ERR", msg;
+  if (!in.empty() && in[0] == '-') {
+    size_t sp = in.find(' ');
+    if (sp == std::string_view::npos) {
+      msg.assign(in.substr(1));
+    } else {
+      code.assign(in.substr(1, sp - 1));
+      msg.assign(in.substr(sp + 1));
+    }
+  } else {
+    msg.assign(in);
+  }
+  size_t b = msg.find_first_not_of("\r\n");
+  size_t e = msg.find_last_not_of("\r\n");
+  msg = b == std::string::npos ? "" : msg.substr(b, e - b + 1);
+  return code + " " + msg;
+}
+
 int l_error_reply(lua_State* L) {
-  if (lua_gettop(L) != 1 || !lua_isstring(L, 1))
-    return luaL_error(L, "wrong number or type of arguments");
-  lua_newtable(L);
+  if (lua_gettop(L) != 1 || lua_type(L, 1) != LUA_TSTRING) {
+    push_error_table(L, "ERR wrong number or type of arguments");
+    return 1;
+  }
   size_t n;
   const char* s = lua_tolstring(L, 1, &n);
-  std::string_view msg(s, n);
-  if (!msg.empty() && msg[0] == '-') msg.remove_prefix(1);
-  lua_pushlstring(L, msg.data(), msg.size());
-  lua_setfield(L, -2, "err");
+  std::string_view in(s, n);
+  push_error_table(L, redis_error_text(in[0] == '-' ? in : "-" + std::string(in)));
   return 1;
 }
 
 int l_log(lua_State* L) {
   int argc = lua_gettop(L);
-  if (argc < 2) return luaL_error(L, "redis.log() requires two arguments or more.");
-  if (!lua_isnumber(L, 1)) return luaL_error(L, "First argument must be a number (log level).");
+  if (argc < 2) return raise_error_table(L, "ERR redis.log() requires two arguments or more.");
+  if (!lua_isnumber(L, 1))
+    return raise_error_table(L, "ERR First argument must be a number (log level).");
   int level = static_cast<int>(lua_tonumber(L, 1));
-  if (level < 0 || level > 3) return luaL_error(L, "Invalid debug level.");
+  if (level < 0 || level > 3) return raise_error_table(L, "ERR Invalid debug level.");
   std::string msg;
   for (int i = 2; i <= argc; ++i) {
     size_t n;
@@ -349,8 +385,15 @@ int l_log(lua_State* L) {
   return 0;
 }
 
+// Accepted and ignored (dq has no replicas yet); argument checks and texts as Redis 7
+// (including its "two arguments" wording for a one-argument function).
 int l_set_repl(lua_State* L) {
-  if (lua_gettop(L) != 1) return luaL_error(L, "redis.set_repl() requires one argument.");
+  if (lua_gettop(L) != 1)
+    return raise_error_table(L, "ERR redis.set_repl() requires two arguments.");
+  int flags = static_cast<int>(lua_tonumber(L, 1));
+  if (flags & ~3)
+    return raise_error_table(
+        L, "ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
   return 0;
 }
 int l_replicate_commands(lua_State* L) {
@@ -379,18 +422,144 @@ int l_global_index(lua_State* L) {
   }
   return 1;
 }
-int l_global_newindex(lua_State* L) { return luaL_error(L, "Attempt to modify a readonly table"); }
+int l_readonly_newindex(lua_State* L) {
+  return luaL_error(L, "Attempt to modify a readonly table");
+}
+
+constexpr const char* kReadOnlyKey = "__dq_readonly";  // weak set of protected proxies
+
+bool is_readonly(lua_State* L, int idx) {
+  if (!lua_istable(L, idx)) return false;
+  lua_getfield(L, LUA_REGISTRYINDEX, kReadOnlyKey);
+  lua_pushvalue(L, idx);
+  lua_rawget(L, -2);
+  bool ro = lua_toboolean(L, -1);
+  lua_pop(L, 2);
+  return ro;
+}
+
+// Redis raises this one from C without a script position.
+int raise_readonly(lua_State* L) {
+  lua_pushstring(L, "Attempt to modify a readonly table");
+  return lua_error(L);
+}
+
+// rawset and setmetatable refuse the protected tables (Redis 7's read-only tables).
+int l_rawset(lua_State* L) {
+  if (is_readonly(L, 1)) return raise_readonly(L);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  return lua_gettop(L);
+}
+int l_setmetatable(lua_State* L) {
+  if (is_readonly(L, 1)) return raise_readonly(L);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  return lua_gettop(L);
+}
+
+// Replaces the table at the top of the stack by a read-only proxy over it.
+void make_readonly(lua_State* L, lua_CFunction index = nullptr) {
+  lua_newtable(L);  // proxy
+  lua_newtable(L);  // its metatable
+  if (index)
+    lua_pushcfunction(L, index);
+  else
+    lua_pushvalue(L, -3);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, l_readonly_newindex);
+  lua_setfield(L, -2, "__newindex");
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable");
+  lua_setmetatable(L, -2);
+  lua_remove(L, -2);
+  lua_getfield(L, LUA_REGISTRYINDEX, kReadOnlyKey);
+  lua_pushvalue(L, -2);
+  lua_pushboolean(L, 1);
+  lua_rawset(L, -3);
+  lua_pop(L, 1);
+}
+
+// Redis 7's pcall: an error table caught by a script becomes its err string.
+int l_pcall_override(lua_State* L) {
+  int argc = lua_gettop(L);
+  luaL_checkany(L, 1);
+  lua_pushboolean(L, 1);
+  lua_insert(L, 1);
+  if (lua_pcall(L, argc - 1, LUA_MULTRET, 0) != 0) {
+    if (lua_istable(L, -1)) {
+      lua_getfield(L, -1, "err");
+      if (lua_isstring(L, -1))
+        lua_replace(L, -2);
+      else
+        lua_pop(L, 1);
+    }
+    lua_pushboolean(L, 0);
+    lua_replace(L, 1);
+    return 2;
+  }
+  return lua_gettop(L);
+}
+
+// math.random / math.randomseed as Redis 7: a 48-bit linear congruential generator (the
+// lrand48 recurrence) whose state lives for the whole process, so the sequence is the same
+// as redis-server's from start-up (Redis 7 no longer reseeds it before each script).
+uint64_t g_rand48 = 0x1234ABCD330EULL;
+int32_t rand48_next() {
+  g_rand48 = (0x5DEECE66DULL * g_rand48 + 0xB) & ((1ULL << 48) - 1);
+  return static_cast<int32_t>(g_rand48 >> 17);
+}
+int l_math_random(lua_State* L) {
+  constexpr int32_t kMax = INT32_MAX;
+  lua_Number r = static_cast<lua_Number>(rand48_next() % kMax) / static_cast<lua_Number>(kMax);
+  switch (lua_gettop(L)) {
+    case 0:
+      lua_pushnumber(L, r);
+      break;
+    case 1: {
+      int u = luaL_checkint(L, 1);
+      luaL_argcheck(L, 1 <= u, 1, "interval is empty");
+      lua_pushnumber(L, std::floor(r * u) + 1);
+      break;
+    }
+    case 2: {
+      int lo = luaL_checkint(L, 1), hi = luaL_checkint(L, 2);
+      luaL_argcheck(L, lo <= hi, 2, "interval is empty");
+      lua_pushnumber(L, std::floor(r * (hi - lo + 1)) + lo);
+      break;
+    }
+    default:
+      return luaL_error(L, "wrong number of arguments");
+  }
+  return 1;
+}
+int l_math_randomseed(lua_State* L) {
+  auto seed = static_cast<uint32_t>(luaL_checkint(L, 1));
+  g_rand48 = (static_cast<uint64_t>(seed) << 16) | 0x330E;
+  return 0;
+}
 
 // Error handler: string errors become {err="ERR <msg>", source, line} of the Lua frame that
 // raised them; error tables (from redis.call) pass through.
 int l_error_handler(lua_State* L) {
-  if (lua_istable(L, 1)) return 1;
-  const char* msg = lua_tostring(L, 1);
-  lua_newtable(L);
-  std::string text = "ERR ";
-  text += msg ? msg : "unknown error";
-  lua_pushlstring(L, text.data(), text.size());
-  lua_setfield(L, -2, "err");
+  if (!lua_istable(L, 1)) {
+    std::string text = "ERR ";
+    if (const char* msg = lua_tostring(L, 1))
+      text += msg;
+    else if (lua_isnil(L, 1))
+      text += "nil";
+    else if (lua_isboolean(L, 1))
+      text += lua_toboolean(L, 1) ? "true" : "false";
+    else
+      text += luaL_typename(L, 1);
+    lua_newtable(L);
+    lua_pushlstring(L, text.data(), text.size());
+    lua_setfield(L, -2, "err");
+  } else {
+    lua_pushvalue(L, 1);
+  }
   lua_Debug ar;
   for (int level = 1; lua_getstack(L, level, &ar); ++level) {
     if (!lua_getinfo(L, "Sl", &ar)) continue;
@@ -432,10 +601,32 @@ void ScriptEngine::init_state() {
   lua_pushcfunction(L_, luaopen_math);
   lua_pushstring(L_, LUA_MATHLIBNAME);
   lua_call(L_, 1, 0);
-  lua_pushnil(L_);
-  lua_setglobal(L_, "loadfile");
-  lua_pushnil(L_);
-  lua_setglobal(L_, "dofile");
+  // Redis 7 removes these from the base library.
+  for (const char* name : {"loadfile", "dofile", "print", "getfenv", "setfenv", "newproxy"}) {
+    lua_pushnil(L_);
+    lua_setglobal(L_, name);
+  }
+  lua_getglobal(L_, LUA_MATHLIBNAME);
+  lua_pushcfunction(L_, l_math_random);
+  lua_setfield(L_, -2, "random");
+  lua_pushcfunction(L_, l_math_randomseed);
+  lua_setfield(L_, -2, "randomseed");
+  lua_pop(L_, 1);
+  lua_pushcfunction(L_, l_pcall_override);
+  lua_setglobal(L_, "pcall");
+  lua_newtable(L_);  // the set of read-only proxies, weak keys
+  lua_newtable(L_);
+  lua_pushstring(L_, "k");
+  lua_setfield(L_, -2, "__mode");
+  lua_setmetatable(L_, -2);
+  lua_setfield(L_, LUA_REGISTRYINDEX, kReadOnlyKey);
+  const std::pair<const char*, lua_CFunction> guarded[] = {{"rawset", l_rawset},
+                                                           {"setmetatable", l_setmetatable}};
+  for (auto [name, fn] : guarded) {
+    lua_getglobal(L_, name);
+    lua_pushcclosure(L_, fn, 1);
+    lua_setglobal(L_, name);
+  }
 
   // os, with only clock (Redis 7.2).
   lua_newtable(L_);
@@ -484,18 +675,37 @@ void ScriptEngine::init_state() {
   lua_pushcfunction(L_, l_error_handler);
   lua_setfield(L_, LUA_REGISTRYINDEX, "__dq_errh");
 
-  // Read-only globals: replace the globals table by an empty proxy over the real one.
+  // Read-only libraries (Redis 7): scripts cannot change them for the scripts that follow.
+  for (const char* name : {LUA_STRLIBNAME, LUA_TABLIBNAME, LUA_MATHLIBNAME, "os", "redis"}) {
+    lua_getglobal(L_, name);
+    if (!lua_istable(L_, -1)) {
+      lua_pop(L_, 1);
+      continue;
+    }
+    make_readonly(L_);
+    lua_setglobal(L_, name);
+  }
+  // Strings' metatable: methods through the read-only string table; the metatable itself
+  // is hidden behind a read-only proxy.
+  lua_pushliteral(L_, "");
+  if (lua_getmetatable(L_, -1)) {
+    lua_getglobal(L_, LUA_STRLIBNAME);
+    lua_setfield(L_, -2, "__index");
+    lua_pushvalue(L_, -1);
+    make_readonly(L_);
+    lua_setfield(L_, -2, "__metatable");
+    lua_pop(L_, 1);
+  }
+  lua_pop(L_, 1);
+
+  // Read-only globals: replace the globals table by an empty proxy over the real one;
+  // _G is the proxy too.
   lua_pushvalue(L_, LUA_GLOBALSINDEX);
   lua_setfield(L_, LUA_REGISTRYINDEX, kRealGlobalsKey);
-  lua_newtable(L_);  // proxy
-  lua_newtable(L_);  // its metatable
-  lua_pushcfunction(L_, l_global_index);
-  lua_setfield(L_, -2, "__index");
-  lua_pushcfunction(L_, l_global_newindex);
-  lua_setfield(L_, -2, "__newindex");
-  lua_pushboolean(L_, 0);
-  lua_setfield(L_, -2, "__metatable");
-  lua_setmetatable(L_, -2);
+  lua_pushvalue(L_, LUA_GLOBALSINDEX);
+  make_readonly(L_, l_global_index);
+  lua_pushvalue(L_, -1);
+  lua_setglobal(L_, "_G");
   lua_replace(L_, LUA_GLOBALSINDEX);
   scripts_.clear();
 }
@@ -602,17 +812,22 @@ void ScriptEngine::eval(CommandContext& ctx, bool by_sha, bool read_only) {
 }
 
 int ScriptEngine::setresp_from_lua(lua_State* L) {
-  if (lua_gettop(L) != 1) return luaL_error(L, "redis.setresp() requires one argument.");
+  if (lua_gettop(L) != 1) return raise_error_table(L, "ERR redis.setresp() requires one argument.");
   int v = static_cast<int>(lua_tonumber(L, 1));
-  if (v != 2 && v != 3) return luaL_error(L, "RESP version must be 2 or 3.");
+  if (v != 2 && v != 3) return raise_error_table(L, "ERR RESP version must be 2 or 3.");
   client_->reply.set_proto(v);
   return 0;
 }
 
 int ScriptEngine::call_from_lua(lua_State* L, bool raise) {
   int argc = lua_gettop(L);
-  if (argc == 0)
-    return raise_error_table(L, "ERR Please specify at least one argument for this redis lib call");
+  // redis.pcall returns its errors (argument errors too) instead of raising them.
+  auto fail = [&](std::string_view msg) -> int {
+    if (raise) return raise_error_table(L, msg);
+    push_error_table(L, msg);
+    return 1;
+  };
+  if (argc == 0) return fail("ERR Please specify at least one argument for this redis lib call");
   std::vector<std::string> owned(static_cast<size_t>(argc));
   for (int i = 1; i <= argc; ++i) {
     int t = lua_type(L, i);
@@ -625,19 +840,10 @@ int ScriptEngine::call_from_lua(lua_State* L, bool raise) {
       const char* s = lua_tolstring(L, i, &n);
       owned[i - 1].assign(s, n);
     } else {
-      return raise_error_table(L,
-                               "ERR Lua redis lib command arguments must be strings or integers");
+      return fail("ERR Lua redis lib command arguments must be strings or integers");
     }
   }
   std::vector<std::string_view> args(owned.begin(), owned.end());
-
-  auto fail = [&](std::string_view msg) -> int {
-    if (raise) return raise_error_table(L, msg);
-    lua_newtable(L);
-    lua_pushlstring(L, msg.data(), msg.size());
-    lua_setfield(L, -2, "err");
-    return 1;
-  };
 
   Command* cmd = CommandTable::instance().find(args[0]);
   if (cmd && cmd->is_container() && args.size() >= 2) {
