@@ -22,7 +22,7 @@ namespace {
 
 constexpr uint32_t kSetNx = 1 << 0, kSetXx = 1 << 1, kSetGet = 1 << 2, kSetKeepTtl = 1 << 3,
                    kSetPersist = 1 << 4, kSetEx = 1 << 5, kSetPx = 1 << 6, kSetExat = 1 << 7,
-                   kSetPxat = 1 << 8;
+                   kSetPxat = 1 << 8, kSetIfeq = 1 << 9;
 constexpr uint32_t kAnyExpire = kSetEx | kSetPx | kSetExat | kSetPxat;
 
 enum class ArgsFor { Set, GetEx };
@@ -31,16 +31,22 @@ enum class ArgsFor { Set, GetEx };
 // option conflicts are syntax errors. The expire value is only located here (*expire_idx,
 // 0 if none); resolve_expire() checks it later, because Redis checks it at different points
 // (SET: before anything else; GETEX: after the key lookup and the type check).
+// SET's IFEQ (a dq extension, as Valkey 8.1 / Redis 8.4) conflicts with NX and XX; its
+// comparison value's index goes to *ifeq_idx.
 bool parse_extended(CommandContext& ctx, size_t from, ArgsFor kind, uint32_t* flags,
-                    size_t* expire_idx) {
+                    size_t* expire_idx, size_t* ifeq_idx = nullptr) {
   *expire_idx = 0;
   for (size_t j = from; j < ctx.argc(); ++j) {
     std::string_view o = ctx.arg(j);
     bool has_next = j + 1 < ctx.argc();
-    if (kind == ArgsFor::Set && arg_is(o, "nx") && !(*flags & kSetXx)) {
+    if (kind == ArgsFor::Set && arg_is(o, "nx") && !(*flags & (kSetXx | kSetIfeq))) {
       *flags |= kSetNx;
-    } else if (kind == ArgsFor::Set && arg_is(o, "xx") && !(*flags & kSetNx)) {
+    } else if (kind == ArgsFor::Set && arg_is(o, "xx") && !(*flags & (kSetNx | kSetIfeq))) {
       *flags |= kSetXx;
+    } else if (kind == ArgsFor::Set && ifeq_idx && arg_is(o, "ifeq") &&
+               !(*flags & (kSetNx | kSetXx | kSetIfeq)) && has_next) {
+      *flags |= kSetIfeq;
+      *ifeq_idx = ++j;
     } else if (kind == ArgsFor::Set && arg_is(o, "get")) {
       *flags |= kSetGet;
     } else if (kind == ArgsFor::Set && arg_is(o, "keepttl") && !(*flags & kSetPersist) &&
@@ -143,22 +149,43 @@ void set_cmd(CommandContext& ctx) {
     return ctx.reply().ok();
   }
   uint32_t flags = 0;
-  size_t expire_idx;
+  size_t expire_idx, ifeq_idx = 0;
   int64_t expire_at;
-  if (!parse_extended(ctx, 3, ArgsFor::Set, &flags, &expire_idx) ||
+  if (!parse_extended(ctx, 3, ArgsFor::Set, &flags, &expire_idx, &ifeq_idx) ||
       !resolve_expire(ctx, flags, expire_idx, ArgsFor::Set, &expire_at))
     return;
   Entry* old = ctx.find_write(key);
+  // IFEQ on a non-string is an error even without GET (Valkey); nothing changes.
+  if ((flags & kSetIfeq) && old && old->type() != Type::String) return ctx.wrong_type();
   if (flags & kSetGet) {
     if (!reply_old_value(ctx, old)) return;
   }
-  if (((flags & kSetNx) && old) || ((flags & kSetXx) && !old)) {
+  bool ifeq_failed = false;
+  if (flags & kSetIfeq) {
+    char buf[24];
+    ifeq_failed = !old || old->string_value(buf) != ctx.arg(ifeq_idx);
+  }
+  if (((flags & kSetNx) && old) || ((flags & kSetXx) && !old) || ifeq_failed) {
     if (!(flags & kSetGet)) ctx.reply().null();
     return;
   }
   if ((flags & kSetKeepTtl) && old && old->has_expire()) expire_at = old->expire_ms();
   store_string(ctx, key, val, expire_at);
   if (!(flags & kSetGet)) ctx.reply().ok();
+}
+
+// DELIFEQ key value (a dq extension, as Valkey 9.0): deletes key only while it holds value,
+// the lock release of the stampede pattern without a script. 1 if deleted, else 0.
+void delifeq_cmd(CommandContext& ctx) {
+  std::string_view key = ctx.arg(1);
+  Entry* e = ctx.find_write(key);
+  if (!e) return ctx.reply().integer(0);
+  if (e->type() != Type::String) return ctx.wrong_type();
+  char buf[24];
+  if (e->string_value(buf) != ctx.arg(2)) return ctx.reply().integer(0);
+  ctx.db().del(key, ctx.now);
+  ctx.modified(key);
+  ctx.reply().integer(1);
 }
 
 void setnx_cmd(CommandContext& ctx) {
@@ -545,8 +572,20 @@ constexpr CommandSpec kStringCommands[] = {
      "O(1)",
      set_cmd,
      {},
-     "key value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT "
-     "unix-time-milliseconds|KEEPTTL]"},
+     "key value [NX|XX|IFEQ comparison-value] [GET] [EX seconds|PX milliseconds|EXAT "
+     "unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]"},
+    {"delifeq",
+     3,
+     kWrite | kFast,
+     {1, 1, 1},
+     kRW | kAclFast,
+     "string",
+     "Deletes a key only if its string value equals the given value (dq extension, as Valkey).",
+     "9.0.0",
+     "O(1)",
+     delifeq_cmd,
+     {},
+     "key value"},
     {"setnx",
      3,
      kWrite | kDenyOom | kFast,
