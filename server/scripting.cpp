@@ -181,7 +181,9 @@ class ReplyToLua {
 
 // --- Lua value -> reply to the caller --------------------------------------------------
 
-void lua_to_reply(lua_State* L, protocol::ReplyWriter& r, int depth = 0) {
+// script_resp is the script's own protocol (redis.setresp): as Redis 7, a Lua boolean is a
+// RESP3 boolean only when the script switched to RESP3 (else 1 / null), whatever the caller.
+void lua_to_reply(lua_State* L, protocol::ReplyWriter& r, int script_resp, int depth = 0) {
   int t = lua_type(L, -1);
   if (depth > 100) {  // as Redis: refuse absurd nesting instead of overflowing the stack
     r.error("ERR reached lua stack limit");
@@ -196,7 +198,7 @@ void lua_to_reply(lua_State* L, protocol::ReplyWriter& r, int depth = 0) {
       break;
     }
     case LUA_TBOOLEAN:
-      if (r.proto() == 3)
+      if (script_resp == 3)
         r.boolean(lua_toboolean(L, -1));
       else if (lua_toboolean(L, -1))
         r.integer(1);
@@ -257,8 +259,8 @@ void lua_to_reply(lua_State* L, protocol::ReplyWriter& r, int depth = 0) {
         lua_pushnil(L);
         while (lua_next(L, -2)) {
           lua_pushvalue(L, -2);
-          lua_to_reply(L, r, depth + 1);  // key
-          lua_to_reply(L, r, depth + 1);  // value
+          lua_to_reply(L, r, script_resp, depth + 1);  // key
+          lua_to_reply(L, r, script_resp, depth + 1);  // value
         }
         lua_pop(L, 2);
         return;
@@ -277,7 +279,7 @@ void lua_to_reply(lua_State* L, protocol::ReplyWriter& r, int depth = 0) {
         while (lua_next(L, -2)) {
           lua_pop(L, 1);
           lua_pushvalue(L, -1);
-          lua_to_reply(L, r, depth + 1);
+          lua_to_reply(L, r, script_resp, depth + 1);
         }
         lua_pop(L, 2);
         return;
@@ -295,7 +297,7 @@ void lua_to_reply(lua_State* L, protocol::ReplyWriter& r, int depth = 0) {
       r.array(n);
       for (size_t i = 1; i <= n; ++i) {
         lua_rawgeti(L, -1, static_cast<int>(i));
-        lua_to_reply(L, r, depth + 1);
+        lua_to_reply(L, r, script_resp, depth + 1);
       }
       break;
     }
@@ -805,7 +807,7 @@ void ScriptEngine::eval(CommandContext& ctx, bool by_sha, bool read_only) {
     if (!msg.empty() && msg[0] == '-') msg.erase(0, 1);
     ctx.error(msg);
   } else {
-    lua_to_reply(L_, ctx.reply());
+    lua_to_reply(L_, ctx.reply(), client_->reply.proto());
     lua_pop(L_, 1);  // handler
   }
   lua_gc(L_, LUA_GCSTEP, 1);

@@ -158,8 +158,11 @@ def test_resp3_values_to_resp3_caller(server):
     assert ev(c, "return {map={a=1}}") == b"%1\r\n$1\r\na\r\n:1\r\n"
     assert ev(c, "return {set={a=true}}") == b"~1\r\n$1\r\na\r\n"
     assert ev(c, "return {big_number='123'}") == b"(123\r\n"
-    assert ev(c, "return true") == b"#t\r\n"
-    assert ev(c, "return false") == b"#f\r\n"
+    # Booleans follow the script's protocol (redis.setresp), not the caller's, as Redis 7.
+    assert ev(c, "return true") == b":1\r\n"
+    assert ev(c, "return false") == b"_\r\n"
+    assert ev(c, "redis.setresp(3); return true") == b"#t\r\n"
+    assert ev(c, "redis.setresp(3); return false") == b"#f\r\n"
     assert ev(c, "return nil") == b"_\r\n"
     # A script's own RESP3 replies (setresp 3) pass through to a RESP3 caller.
     c.cmd("DEL", "h")
