@@ -175,6 +175,8 @@ Object* SetObject::clone() const {
   return c;
 }
 
+size_t SetObject::free_effort() const { return enc_ == Enc::HashTable ? size() : 1; }
+
 const char* SetObject::encoding_name() const {
   switch (enc_) {
     case Enc::IntSet:

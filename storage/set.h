@@ -56,6 +56,8 @@ class SetObject final : public Object {
   size_t memory() const override;
   Object* clone() const override;
   const char* encoding_name() const override;
+  // One allocation per member once a hash table (UNLINK frees big ones off the loop).
+  size_t free_effort() const override;
 
   Enc encoding() const { return enc_; }
   size_t size() const;

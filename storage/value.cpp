@@ -115,6 +115,18 @@ std::string_view Entry::string_value(char* buf) const {
   }
 }
 
+std::string_view Entry::encoding_label() const {
+  if (type() != Type::String) return heap_ptr() ? object()->encoding_name() : "unknown";
+  switch (encoding()) {
+    case Encoding::Int:
+      return "int";
+    case Encoding::Embstr:
+      return string_length() <= kEmbstrReportLimit ? "embstr" : "raw";
+    default:
+      return "raw";
+  }
+}
+
 size_t Entry::string_length() const {
   char buf[24];
   return string_value(buf).size();

@@ -120,6 +120,9 @@ class Entry {
   void set_heap_ptr(void* p) { store<void*>(payload_off(), p); }
   Object* object() const { return static_cast<Object*>(heap_ptr()); }
 
+  // What OBJECT ENCODING prints: "int", "embstr", "raw", or the collection's current one.
+  std::string_view encoding_label() const;
+
   // Bytes used by this entry and its value (for INFO memory, MEMORY USAGE).
   size_t memory() const;
 

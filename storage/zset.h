@@ -58,6 +58,8 @@ class ZSetObject final : public Object {
   size_t memory() const override;
   Object* clone() const override;
   const char* encoding_name() const override { return packed_ ? "listpack" : "skiplist"; }
+  // One allocation per member once a skiplist (UNLINK frees big ones off the loop).
+  size_t free_effort() const override { return packed_ ? 1 : size(); }
 
   bool packed() const { return packed_; }
   size_t size() const { return packed_ ? lp_count_ : length_; }

@@ -462,32 +462,6 @@ void persist_cmd(CommandContext& ctx) {
 
 // --- OBJECT -------------------------------------------------------------------------------
 
-std::string_view encoding_name(const Entry* e) {
-  // Collections know their current encoding (it changes as they grow and shrink).
-  if (e->type() != storage::Type::String && e->object()) return e->object()->encoding_name();
-  switch (e->encoding()) {
-    case Encoding::Int:
-      return "int";
-    case Encoding::Embstr:
-      return e->string_length() <= storage::kEmbstrReportLimit ? "embstr" : "raw";
-    case Encoding::Raw:
-      return "raw";
-    case Encoding::ListPack:
-      return "listpack";
-    case Encoding::QuickList:
-      return "quicklist";
-    case Encoding::HashTable:
-      return "hashtable";
-    case Encoding::IntSet:
-      return "intset";
-    case Encoding::SkipList:
-      return "skiplist";
-    case Encoding::Stream:
-      return "stream";
-  }
-  return "unknown";
-}
-
 bool policy_is_lfu(const Config& cfg) {
   return cfg.maxmemory_policy.find("lfu") != std::string::npos;
 }
@@ -498,7 +472,7 @@ bool policy_is_lru_or_lfu(const Config& cfg) {
 void object_encoding_cmd(CommandContext& ctx) {
   Entry* e = find_notouch(ctx, ctx.arg(2));
   if (!e) return ctx.reply().null();
-  ctx.reply().bulk(encoding_name(e));
+  ctx.reply().bulk(e->encoding_label());
 }
 
 void object_refcount_cmd(CommandContext& ctx) {

@@ -525,31 +525,6 @@ void shutdown_cmd(CommandContext& ctx) {
 // ---------------------------------------------------------------------------------------
 // DEBUG
 
-std::string_view encoding_name(const Entry* e) {
-  using storage::Encoding;
-  switch (e->encoding()) {
-    case Encoding::Int:
-      return "int";
-    case Encoding::Embstr:
-      return e->string_length() > storage::kEmbstrReportLimit ? "raw" : "embstr";
-    case Encoding::Raw:
-      return "raw";
-    case Encoding::ListPack:
-      return "listpack";
-    case Encoding::QuickList:
-      return "quicklist";
-    case Encoding::HashTable:
-      return "hashtable";
-    case Encoding::IntSet:
-      return "intset";
-    case Encoding::SkipList:
-      return "skiplist";
-    case Encoding::Stream:
-      return "stream";
-  }
-  return "unknown";
-}
-
 using Digest = std::array<uint8_t, 20>;
 
 // 160 bits of one byte string: XXH3-128 with two seeds.
@@ -629,7 +604,7 @@ void debug_object(CommandContext& ctx) {
   uint64_t idle = clock >= lru ? clock - lru : clock + (0xFFFFFFu - lru);
   ctx.reply().simple(fmt::format(
       "Value at:{} refcount:1 encoding:{} serializedlength:{} lru:{} lru_seconds_idle:{}",
-      static_cast<const void*>(e), encoding_name(e), serialized, lru, idle));
+      static_cast<const void*>(e), e->encoding_label(), serialized, lru, idle));
 }
 
 void debug_help(CommandContext& ctx) {
