@@ -29,7 +29,7 @@ LDFLAGS  += $(SANFLAGS)
 
 PACKAGES := g++ make pkg-config libuv1-dev libxxhash-dev libfmt-dev doctest-dev libhiredis-dev \
             redis-tools redis-server python3-redis python3-pytest liblua5.1-0-dev netcat-openbsd \
-            clang-format
+            clang-format lua-bitop-dev lua-cjson-dev
 
 PROTO_SRC   := $(wildcard protocol/*.cpp)
 STORAGE_SRC := $(wildcard storage/*.cpp)
@@ -51,7 +51,7 @@ UNIT_BINS := $(BUILD)/tests/unit_protocol $(BUILD)/tests/unit_storage \
              $(if $(UNIT_SERVER_SRC),$(BUILD)/tests/unit_server,)
 
 LIBS_STORAGE := -lxxhash -lfmt
-LIBS_SERVER  := -luv -lxxhash -lfmt -llua5.1
+LIBS_SERVER  := -luv -lxxhash -lfmt -llua5.1 -llua5.1-cjson -llua5.1-bitop
 
 .PHONY: all deps build run test unit integration bench lint fuzz clean
 

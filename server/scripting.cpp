@@ -7,6 +7,12 @@
 #include <ctime>
 #include <lua5.1/lua.hpp>
 
+// Debian's lua-bitop-dev and lua-cjson-dev: the bit and cjson libraries Redis embeds.
+extern "C" {
+#include <lua5.1/lua-bitop.h>
+#include <lua5.1/lua-cjson.h>
+}
+
 #include "protocol/resp_parser.h"
 #include "server/command_context.h"
 #include "server/log.h"
@@ -677,8 +683,19 @@ void ScriptEngine::init_state() {
   lua_pushcfunction(L_, l_error_handler);
   lua_setfield(L_, LUA_REGISTRYINDEX, "__dq_errh");
 
+  // bit and cjson, as Redis (Debian's builds of the same libraries).
+  const std::pair<const char*, lua_CFunction> extra_libs[] = {{"bit", luaopen_bit},
+                                                              {"cjson", luaopen_cjson}};
+  for (auto [name, open] : extra_libs) {
+    lua_pushcfunction(L_, open);
+    lua_pushstring(L_, name);
+    lua_call(L_, 1, 1);
+    lua_setglobal(L_, name);
+  }
+
   // Read-only libraries (Redis 7): scripts cannot change them for the scripts that follow.
-  for (const char* name : {LUA_STRLIBNAME, LUA_TABLIBNAME, LUA_MATHLIBNAME, "os", "redis"}) {
+  for (const char* name :
+       {LUA_STRLIBNAME, LUA_TABLIBNAME, LUA_MATHLIBNAME, "os", "redis", "bit", "cjson"}) {
     lua_getglobal(L_, name);
     if (!lua_istable(L_, -1)) {
       lua_pop(L_, 1);

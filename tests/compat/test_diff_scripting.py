@@ -185,9 +185,22 @@ SCRIPT_CMDS = [
     ("EVAL", "return redis.call('incrby', KEYS[1], 10)", "1", "m"), ("EXEC",),
 ]
 
+# bit and cjson (Debian's lua-bitop and lua-cjson, the libraries Redis embeds).
+LIBS = [E(x) for x in [
+    "return bit.band(7, 3)", "return bit.bor(1, 6)", "return bit.bxor(5, 3)",
+    "return bit.lshift(1, 40)", "return bit.tohex(255)", "return bit.tobit(2^32 + 5)",
+    "return bit.bnot(0)", "return bit.arshift(-256, 4)", "return type(bit)",
+    "return cjson.encode({1,2,3})", "return cjson.encode({a={true,false}})",
+    "return cjson.encode('x\"y')", "return cjson.decode('[1,2,3]')",
+    "return cjson.decode('{\"a\":[1,\"b\",null]}').a[2]",
+    "return cjson.encode(cjson.decode('{\"k\":1.5}'))", "return cjson.decode('[1,')",
+    "return type(cjson.null)", "bit.band = nil", "cjson.encode = nil",
+    # struct and cmsgpack: not in dq yet.
+]]
+
 STREAMS = {
     "conversions": CONVERSIONS, "redis_to_lua": REDIS_TO_LUA, "api": API, "sandbox": SANDBOX,
-    "errors": ERRORS, "script_cmds": SCRIPT_CMDS,
+    "errors": ERRORS, "script_cmds": SCRIPT_CMDS, "libs": LIBS,
 }
 
 

@@ -234,6 +234,16 @@ def test_standard_libraries(raw):
     assert ev(raw, "return loadstring('return 7')()") == b":7\r\n"
 
 
+def test_bit_and_cjson_libraries(raw):
+    assert ev(raw, "return bit.band(7, 3)") == b":3\r\n"
+    assert ev(raw, "return bit.tohex(255)") == b"$8\r\n000000ff\r\n"
+    assert ev(raw, "return cjson.encode({1, 2, 3})") == b"$7\r\n[1,2,3]\r\n"
+    assert ev(raw, "return cjson.decode('{\"a\":[1,\"b\"]}').a[2]") == b"$1\r\nb\r\n"
+    body = "bit.band = nil"
+    assert ev(raw, body) == b"-ERR user_script:1: Attempt to modify a readonly table" + \
+        err_suffix(body)
+
+
 # --- sandbox ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["io", "require", "loadfile", "dofile", "print", "package",
