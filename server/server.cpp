@@ -617,7 +617,9 @@ void Server::config_changed(std::string_view name) {
 
 size_t Server::used_memory() const {
   struct mallinfo2 mi = mallinfo2();
-  return mi.uordblks + mi.hblkhd;
+  size_t used = mi.uordblks + mi.hblkhd;
+  // Under a sanitizer (its own allocator) glibc reports nothing: fall back to the RSS.
+  return used ? used : rss_memory();
 }
 
 size_t Server::rss_memory() const {

@@ -142,7 +142,8 @@ def test_command_docs_set_argument_tree(c):
     cond = args[2]
     assert cond[b"type"] == b"oneof" and cond[b"flags"] == [b"optional"]
     toks = [_arg(x)[b"token"] for x in cond[b"arguments"]]
-    assert toks == [b"NX", b"XX"]
+    # NX | XX as Redis, plus dq's IFEQ extension (a block with its comparison value).
+    assert toks == [b"NX", b"XX", b"IFEQ"]
     get = args[3]
     assert get == {b"name": b"get", b"type": b"pure-token", b"token": b"GET",
                    b"flags": [b"optional"]}
@@ -233,8 +234,8 @@ def test_redis_cli_hints_do_not_break(server):
     assert "Unknown type" not in text and "Unknown" not in text
     assert '"bar"' in text
     assert '"hz"' in text
-    # The hint for SET, built from COMMAND DOCS: the same text redis-server gives.
-    assert ("key value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|"
-            "PXAT unix-time-milliseconds|KEEPTTL]") in text
+    # The hint for SET, built from COMMAND DOCS: redis-server's text plus dq's IFEQ extension.
+    assert ("key value [NX|XX|IFEQ comparison-value] [GET] [EX seconds|PX milliseconds|"
+            "EXAT unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]") in text
     out, rc = cli(server.port, "COMMAND", "COUNT")
     assert rc == 0 and int(out) > 10
