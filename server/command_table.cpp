@@ -12,10 +12,12 @@ std::unordered_map<std::string_view, Command*>& name_index() {
   return m;
 }
 
-Command* make(const CommandSpec& spec, const Command* parent) {
+Command* make(const CommandSpec& spec, const Command* parent,
+              std::vector<std::unique_ptr<Command>>& owner) {
   std::string fullname = parent ? parent->fullname + "|" + spec.name : std::string(spec.name);
-  auto* c = new Command{&spec, std::move(fullname), parent, {}, {}};
-  for (const CommandSpec& s : spec.subcommands) c->subs.push_back(make(s, c));
+  owner.push_back(std::make_unique<Command>(Command{&spec, std::move(fullname), parent, {}, {}}));
+  Command* c = owner.back().get();
+  for (const CommandSpec& s : spec.subcommands) c->subs.push_back(make(s, c, owner));
   std::sort(c->subs.begin(), c->subs.end(),
             [](const Command* a, const Command* b) { return a->fullname < b->fullname; });
   return c;
@@ -40,7 +42,7 @@ CommandTable::CommandTable() {
                       command_commands(), client_commands(), list_commands(),
                       transaction_commands(), pubsub_commands(), hash_commands(), set_commands(),
                       zset_commands(), sort_commands(), scripting_commands()})
-    for (const CommandSpec& s : family) top_.push_back(make(s, nullptr));
+    for (const CommandSpec& s : family) top_.push_back(make(s, nullptr, owned_));
   std::sort(top_.begin(), top_.end(),
             [](const Command* a, const Command* b) { return a->fullname < b->fullname; });
   auto& idx = name_index();

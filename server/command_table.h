@@ -10,6 +10,7 @@
 // Families register their tables in command_table.cpp (kStringCommands, kKeyCommands, ...).
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -126,6 +127,7 @@ class CommandTable {
 
  private:
   CommandTable();
+  std::vector<std::unique_ptr<Command>> owned_;  // every command and subcommand
   std::vector<Command*> top_;
   std::vector<std::pair<std::string, Command*>> index_;  // sorted by lower-case name
 };
