@@ -112,7 +112,7 @@ run: deps build
 
 test: deps
 	@$(MAKE) --no-print-directory -j$$(nproc) build
-	@DQ_BUILD=$(BUILD) bash tools/run_tests.sh
+	@DQ_BUILD=$(BUILD) DQ_SANITIZER=$(SANITIZER) bash tools/run_tests.sh
 
 unit: build
 	@for t in $(UNIT_BINS); do $$t || exit 1; done

@@ -838,15 +838,29 @@ int ScriptEngine::setresp_from_lua(lua_State* L) {
   return 0;
 }
 
+// Lua errors unwind with longjmp, which skips C++ destructors: every C++ object of a call
+// lives inside run_call(), and the error is raised only after it has returned (the message
+// is kept in a member, not on the stack).
 int ScriptEngine::call_from_lua(lua_State* L, bool raise) {
-  int argc = lua_gettop(L);
-  // redis.pcall returns its errors (argument errors too) instead of raising them.
-  auto fail = [&](std::string_view msg) -> int {
-    if (raise) return raise_error_table(L, msg);
-    push_error_table(L, msg);
+  bool reply_is_error = false;
+  if (!run_call(L, &reply_is_error)) {
+    if (raise) return raise_error_table(L, call_error_);
+    push_error_table(L, call_error_);  // redis.pcall returns its errors, argument errors too
     return 1;
-  };
-  if (argc == 0) return fail("ERR Please specify at least one argument for this redis lib call");
+  }
+  if (raise && reply_is_error) {
+    lua_pop(L, 1);
+    return raise_error_table(L, call_error_);
+  }
+  return 1;
+}
+
+bool ScriptEngine::run_call(lua_State* L, bool* reply_is_error) {
+  int argc = lua_gettop(L);
+  if (argc == 0) {
+    call_error_ = "ERR Please specify at least one argument for this redis lib call";
+    return false;
+  }
   std::vector<std::string> owned(static_cast<size_t>(argc));
   for (int i = 1; i <= argc; ++i) {
     int t = lua_type(L, i);
@@ -859,7 +873,8 @@ int ScriptEngine::call_from_lua(lua_State* L, bool raise) {
       const char* s = lua_tolstring(L, i, &n);
       owned[i - 1].assign(s, n);
     } else {
-      return fail("ERR Lua redis lib command arguments must be strings or integers");
+      call_error_ = "ERR Lua redis lib command arguments must be strings or integers";
+      return false;
     }
   }
   std::vector<std::string_view> args(owned.begin(), owned.end());
@@ -869,14 +884,23 @@ int ScriptEngine::call_from_lua(lua_State* L, bool raise) {
     const Command* sub = cmd->find_sub(args[1]);
     cmd = const_cast<Command*>(sub);
   }
-  if (!cmd) return fail("ERR Unknown Redis command called from script");
-  const CommandSpec& spec = *cmd->spec;
-  int n = static_cast<int>(args.size());
-  if ((spec.arity > 0 && n != spec.arity) || n < -spec.arity)
-    return fail("ERR Wrong number of args calling Redis command from script");
-  if (spec.flags & kNoScript) return fail("ERR This Redis command is not allowed from script");
-  if (read_only_ && (spec.flags & kWrite))
-    return fail("ERR Write commands are not allowed from read-only scripts.");
+  const char* refusal = nullptr;
+  if (!cmd) {
+    refusal = "ERR Unknown Redis command called from script";
+  } else {
+    const CommandSpec& spec = *cmd->spec;
+    int n = static_cast<int>(args.size());
+    if ((spec.arity > 0 && n != spec.arity) || n < -spec.arity)
+      refusal = "ERR Wrong number of args calling Redis command from script";
+    else if (spec.flags & kNoScript)
+      refusal = "ERR This Redis command is not allowed from script";
+    else if (read_only_ && (spec.flags & kWrite))
+      refusal = "ERR Write commands are not allowed from read-only scripts.";
+  }
+  if (refusal) {
+    call_error_ = refusal;
+    return false;
+  }
 
   Client& sc = *client_;
   sc.out.clear();
@@ -892,17 +916,16 @@ int ScriptEngine::call_from_lua(lua_State* L, bool raise) {
   sc.out.clear();
   ReplyToLua conv(L, reply);
   if (!conv.push()) lua_pushboolean(L, 0);
-  if (raise && lua_istable(L, -1)) {
+  *reply_is_error = false;
+  if (lua_istable(L, -1)) {
     lua_getfield(L, -1, "err");
-    bool is_err = lua_isstring(L, -1);
-    std::string msg = is_err ? lua_tostring(L, -1) : "";
-    lua_pop(L, 1);
-    if (is_err) {
-      lua_pop(L, 1);
-      return raise_error_table(L, msg);
+    if (lua_isstring(L, -1)) {
+      *reply_is_error = true;
+      call_error_ = lua_tostring(L, -1);
     }
+    lua_pop(L, 1);
   }
-  return 1;
+  return true;
 }
 
 }  // namespace dq::server

@@ -47,6 +47,8 @@ class ScriptEngine {
 
   // Called from the Lua bridge (redis.call / redis.pcall).
   int call_from_lua(lua_State* L, bool raise);
+  // The C++ part of a call: false with call_error_ set on a refusal; else pushes the reply.
+  bool run_call(lua_State* L, bool* reply_is_error);
   int setresp_from_lua(lua_State* L);
 
  private:
@@ -61,6 +63,7 @@ class ScriptEngine {
   bool read_only_ = false;
   int caller_proto_ = 2;
   std::string current_sha_;
+  std::string call_error_;  // outlives run_call(): the message a redis.call error raises
 };
 
 }  // namespace dq::server
