@@ -54,6 +54,7 @@ class PubSubHub {
   Server& server_;
   storage::PubSub registry_;
   std::vector<Client*> receivers_;  // reused across publishes
+  std::string wire_[2];             // the message formatted for RESP2 / RESP3, reused
 };
 
 }  // namespace dq::server

@@ -396,8 +396,10 @@ void Server::before_sleep() {
     for (Client* c : resumed)
       if (!c->closing && !c->blocked && c->qpos < c->qlen) process_input(c);
   }
-  // Flush every client that got replies during this iteration.
-  for (size_t i = 0; i < pending_.size(); ++i) {
+  // Flush every client that got replies during this iteration, most recent first (as Redis):
+  // a publisher's or producer's own reply leaves before the fan-out it caused, so its next
+  // batch is already on its way while the subscribers' writes go out.
+  for (size_t i = pending_.size(); i-- > 0;) {
     Client* c = pending_[i];
     c->pending_write = false;
     if (!c->closing) flush(c);
