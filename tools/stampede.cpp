@@ -55,6 +55,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 enum class Notify { List, PubSub };
+// How the holder releases its lock (only if its own token still holds).
+enum class Release { Watch, Script, DelIfEq };
 
 struct Options {
   std::string host = "127.0.0.1";
@@ -66,6 +68,7 @@ struct Options {
   int ttl_ms = 60000;  // TTL of the cached value
   int rounds = 1;
   Notify notify = Notify::List;
+  Release release = Release::Watch;
   bool run_lock = true;
   bool run_naive = true;
   std::string prefix = "stampede";
@@ -82,6 +85,9 @@ constexpr const char* kUsage =
     "1000)\n"
     "  --ttl-ms N          TTL of the cached value (default 60000)\n"
     "  --notify list|pubsub  how waiters are woken (default list)\n"
+    "  --release watch|script|delifeq  how the holder releases its own lock: WATCH/GET/MULTI\n"
+    "                      DEL/EXEC, an EVAL compare-and-delete script, or DELIFEQ (default "
+    "watch)\n"
     "  --rounds R          repeat R times with fresh keys, aggregate (default 1)\n"
     "  --lock-only         skip the naive run\n"
     "  --naive-only        skip the lock run\n"
@@ -146,6 +152,17 @@ Options parse_options(int argc, char** argv) {
         o.notify = Notify::PubSub;
       } else {
         usage_error("--notify wants list or pubsub, got '" + n + "'");
+      }
+    } else if (a == "--release") {
+      std::string n = value();
+      if (n == "watch") {
+        o.release = Release::Watch;
+      } else if (n == "script") {
+        o.release = Release::Script;
+      } else if (n == "delifeq") {
+        o.release = Release::DelIfEq;
+      } else {
+        usage_error("--release wants watch, script or delifeq, got '" + n + "'");
       }
     } else if (a == "--lock-only") {
       o.run_naive = false;
@@ -343,6 +360,19 @@ void hold(Round& rd, int id, const std::string& token, Conn& c, Conn* sub, Clien
   }
 
   // Release only our own lock: if it expired and someone else claimed it, its token differs.
+  if (rd.opt.release == Release::DelIfEq) {
+    auto r = c.cmd({"DELIFEQ", rd.lock_key, token});
+    out.released = r->type == REDIS_REPLY_INTEGER && r->integer == 1;
+    return;
+  }
+  if (rd.opt.release == Release::Script) {
+    static const char* kRelease =
+        "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) "
+        "else return 0 end";
+    auto r = c.cmd({"EVAL", kRelease, "1", rd.lock_key, token});
+    out.released = r->type == REDIS_REPLY_INTEGER && r->integer == 1;
+    return;
+  }
   c.cmd({"WATCH", rd.lock_key});
   auto cur = c.cmd({"GET", rd.lock_key});
   if (is_str(cur.get()) && std::string_view(cur->str, cur->len) == token) {

@@ -117,3 +117,14 @@ def test_bad_option_exits_2():
     p = subprocess.run([STAMPEDE, "--notify", "carrier-pigeon"], capture_output=True, text=True)
     assert p.returncode == 2
     assert "--notify wants list or pubsub" in p.stderr
+
+
+@pytest.mark.parametrize("release", ["script", "delifeq"])
+def test_release_by_script_or_delifeq(server, release):
+    # The holder releases with a compare-and-delete script or dq's DELIFEQ instead of
+    # WATCH/MULTI: still exactly one computation, and the holder deletes its own lock.
+    rc, out, err = run_stampede(server.port, "--clients", 20, "--compute-ms", 50,
+                                "--release", release, "--lock-only")
+    assert rc == 0, out + err
+    assert "computed:            1 per round" in out
+    assert "released own lock 1/1" in out
