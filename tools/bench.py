@@ -58,7 +58,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # --------------------------------------------------------------------------- workloads
 
-GROUPS = ("core", "queue", "pubsub", "collections", "memory")
+GROUPS = ("core", "queue", "pubsub", "collections", "scripting", "memory")
+
+# EVALSHA workload: one GET and one SET per call (issue: scripting bench). The sha is
+# SHA-1 of the body, so every fresh server gets it with SCRIPT LOAD during preload.
+SCRIPT_BODY = ("local v = redis.call('GET', KEYS[1]) "
+               "redis.call('SET', KEYS[1], ARGV[1]) return v and 1 or 0")
+SCRIPT_SHA = __import__("hashlib").sha1(SCRIPT_BODY.encode()).hexdigest()
 
 TESTS = [  # (label, redis-benchmark -t name, csv test name)
     ("SET", "set", "SET"),
@@ -225,6 +231,16 @@ def make_workloads(scale, groups, seconds, quick=False):
                 out.append(Workload(t, 50, pipeline, d, keyspace, req, "collections",
                                     rb=custom.split() if custom else None, state=state,
                                     prep=p, probe=probe, check=check))
+
+    if "scripting" in groups:
+        custom = f"EVALSHA {SCRIPT_SHA} 1 key:__rand_int__ v"
+        for pipeline in (1, 16):
+            req = n(100_000 if pipeline == 1 else 1_000_000)
+            out.append(Workload(("EVALSHA GET+SET", None, custom), 50, pipeline, 32, 100_000,
+                                req, "scripting", rb=custom.split(), state=("script",),
+                                prep=[("script",)],
+                                probe=("EVALSHA", SCRIPT_SHA, "1", "probe:k", "v"),
+                                check=None))
     return out
 
 
@@ -481,6 +497,8 @@ def build_loader(spec):
     if kind == "zset":  # ZADD key i element:<%012d>
         _, key, n = spec
         return _chunked("ZADD", key, [(b"%d" % i, b"element:%012d" % i) for i in range(n)])
+    if kind == "script":  # EVAL of the EVALSHA workload's body caches it (replies :0 or :1)
+        return resp("EVAL", SCRIPT_BODY, "1", "preload:k", "v"), 1
     if kind == "hashes":  # HSET prefix<%012d> f0 v ... f<nf-1> v
         _, prefix, nkeys, nf, size = spec
         v = b"x" * size
@@ -616,7 +634,7 @@ def prepare(server, w, cache):
         if spec[0] == "strings":
             pipe_load(server.port, payload, count)
         else:
-            pipe_load_lines(server.port, payload, count, f"loading {spec[0]} {spec[1]}")
+            pipe_load_lines(server.port, payload, count, f"loading {spec[0]} {spec[1] if len(spec) > 1 else ''}")
 
 
 def run_one(server, w, args):
@@ -974,6 +992,8 @@ GROUP_TITLES = {
                    "spop/zadd/zpopmin and custom commands; SPOP/ZPOPMIN on a set/zset of -n "
                    "members; HGET/HGETALL over 10k 10-field hashes, SISMEMBER on a 100k set, "
                    "ZRANGE 0 99 of a 200-member zset)",
+    "scripting": "scripting — EVALSHA of a script doing one GET and one SET (redis-benchmark "
+                 "custom command over 100k random keys; the script is cached by one EVAL first)",
 }
 
 
