@@ -5,8 +5,8 @@
 #include <time.h>
 
 #include "protocol/errors.h"
-#include "server/crash.h"
 #include "server/command_context.h"
+#include "server/crash.h"
 #include "server/log.h"
 #include "server/server.h"
 
