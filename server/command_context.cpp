@@ -4,6 +4,7 @@
 #include <climits>
 #include <cmath>
 #include <cstdlib>
+#include <string>
 
 #include "protocol/resp_parser.h"
 
@@ -43,6 +44,20 @@ bool CommandContext::long_double_arg(size_t i, long double* out) {
     error(err::kNotFloat);
     return false;
   }
+  return true;
+}
+
+bool CommandContext::cursor_arg(size_t i, uint64_t* out) {
+  std::string buf(args[i]);  // NUL-terminated; an embedded NUL ends the number, as in Redis
+  errno = 0;
+  char* end;
+  unsigned long long v = std::strtoull(buf.c_str(), &end, 10);
+  if ((!buf.empty() && std::isspace(static_cast<unsigned char>(buf[0]))) || *end != '\0' ||
+      errno == ERANGE) {
+    error(err::kCursorInvalid);
+    return false;
+  }
+  *out = v;
   return true;
 }
 

@@ -49,6 +49,9 @@ struct CommandContext {
   // Parses argument i as a finite double (Redis's getDoubleFromObject); replies on failure.
   bool double_arg(size_t i, double* out, std::string_view err_msg = err::kNotFloat);
   bool long_double_arg(size_t i, long double* out);
+  // Parses a SCAN-family cursor as Redis's parseScanCursorOrReply (strtoull: an embedded NUL
+  // ends the number); replies "invalid cursor" on failure.
+  bool cursor_arg(size_t i, uint64_t* out);
 
   // Parses a blocking timeout (seconds as a double, Redis's rules) into an absolute unix-ms
   // deadline (0 = forever). Replies on error.

@@ -292,22 +292,10 @@ void hrandfield_cmd(CommandContext& ctx) {
   h->random_distinct(n, emit);
 }
 
-// Parses a scan cursor as Redis's parseScanCursorOrReply (strtoull: a leading '-' wraps).
-bool parse_cursor(std::string_view s, uint64_t* out) {
-  std::string buf(s);  // NUL-terminated; an embedded NUL ends the number, as in Redis
-  if (!buf.empty() && std::isspace(static_cast<unsigned char>(buf[0]))) return false;
-  errno = 0;
-  char* end;
-  unsigned long long v = std::strtoull(buf.c_str(), &end, 10);
-  if (*end != '\0' || errno == ERANGE) return false;
-  *out = v;
-  return true;
-}
-
 // HSCAN key cursor [MATCH pattern] [COUNT count]
 void hscan_cmd(CommandContext& ctx) {
   uint64_t cursor;
-  if (!parse_cursor(ctx.arg(2), &cursor)) return ctx.error(err::kCursorInvalid);
+  if (!ctx.cursor_arg(2, &cursor)) return;
   bool bad;
   HashObject* h = find_hash(ctx, ctx.arg(1), &bad, true);
   if (bad) return;

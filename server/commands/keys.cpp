@@ -182,22 +182,10 @@ void keys_cmd(CommandContext& ctx) {
   for (std::string_view k : out) ctx.reply().bulk(k);
 }
 
-// Parses a SCAN cursor as Redis's parseScanCursorOrReply (strtoull).
-bool parse_cursor(std::string_view s, uint64_t* out) {
-  std::string buf(s);  // NUL-terminated; an embedded NUL ends the number, as in Redis
-  if (!buf.empty() && std::isspace(static_cast<unsigned char>(buf[0]))) return false;
-  errno = 0;
-  char* end;
-  unsigned long long v = std::strtoull(buf.c_str(), &end, 10);
-  if (*end != '\0' || errno == ERANGE) return false;
-  *out = v;
-  return true;
-}
-
 // SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
 void scan_cmd(CommandContext& ctx) {
   uint64_t cursor;
-  if (!parse_cursor(ctx.arg(1), &cursor)) return ctx.error(err::kCursorInvalid);
+  if (!ctx.cursor_arg(1, &cursor)) return;
   int64_t count = 10;
   std::string_view pattern;
   bool use_pattern = false, use_type = false;

@@ -401,22 +401,10 @@ void sdiffstore_cmd(CommandContext& ctx) {
   sunion_diff_generic(ctx, 2, ctx.argc() - 2, ctx.arg(1), true, SetOp::Diff);
 }
 
-// Parses a SCAN cursor as Redis's parseScanCursorOrReply (strtoull).
-bool parse_scan_cursor(std::string_view s, uint64_t* out) {
-  std::string buf(s);  // NUL-terminated; an embedded NUL ends the number, as in Redis
-  if (!buf.empty() && std::isspace(static_cast<unsigned char>(buf[0]))) return false;
-  errno = 0;
-  char* end;
-  unsigned long long v = std::strtoull(buf.c_str(), &end, 10);
-  if (*end != '\0' || errno == ERANGE) return false;
-  *out = v;
-  return true;
-}
-
 // SSCAN key cursor [MATCH pattern] [COUNT count]
 void sscan_cmd(CommandContext& ctx) {
   uint64_t cursor;
-  if (!parse_scan_cursor(ctx.arg(2), &cursor)) return ctx.error(err::kCursorInvalid);
+  if (!ctx.cursor_arg(2, &cursor)) return;
   bool bad;
   SetObject* s = find_set(ctx, ctx.arg(1), &bad, true);
   if (bad) return;

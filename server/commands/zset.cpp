@@ -883,22 +883,10 @@ void zrandmember_cmd(CommandContext& ctx) {
   }
 }
 
-// Parses a SCAN cursor as Redis's parseScanCursorOrReply (strtoull).
-bool parse_cursor(std::string_view s, uint64_t* out) {
-  std::string buf(s);
-  if (!buf.empty() && std::isspace(static_cast<unsigned char>(buf[0]))) return false;
-  errno = 0;
-  char* end;
-  unsigned long long v = std::strtoull(buf.c_str(), &end, 10);
-  if (*end != '\0' || errno == ERANGE) return false;
-  *out = v;
-  return true;
-}
-
 // ZSCAN key cursor [MATCH pattern] [COUNT count]
 void zscan_cmd(CommandContext& ctx) {
   uint64_t cursor;
-  if (!parse_cursor(ctx.arg(2), &cursor)) return ctx.error(err::kCursorInvalid);
+  if (!ctx.cursor_arg(2, &cursor)) return;
   bool bad;
   ZSetObject* z = find_zset(ctx, ctx.arg(1), &bad, true);
   if (bad) return;
