@@ -10,6 +10,8 @@
 #include <new>
 #include <unordered_set>
 
+#include "storage/varint.h"
+
 namespace dq::storage {
 
 namespace {
@@ -17,25 +19,6 @@ namespace {
 // The packed form stays well below 4 GiB (its offsets are 32-bit); a hash whose packed
 // bytes would pass this converts to a table whatever the limits say (Redis: lpSafeToAdd).
 constexpr size_t kMaxPackedBytes = size_t{1} << 30;
-
-size_t varint_size(size_t v) {
-  size_t n = 1;
-  while (v >= 128) {
-    v >>= 7;
-    ++n;
-  }
-  return n;
-}
-
-size_t put_varint(char* p, size_t v) {
-  size_t n = 0;
-  while (v >= 128) {
-    p[n++] = static_cast<char>((v & 127) | 128);
-    v >>= 7;
-  }
-  p[n++] = static_cast<char>(v);
-  return n;
-}
 
 }  // namespace
 

@@ -26,6 +26,7 @@
 #include "storage/dict.h"
 #include "storage/status.h"
 #include "storage/value.h"
+#include "storage/varint.h"
 
 namespace dq::storage {
 
@@ -113,19 +114,7 @@ class HashObject final : public Object {
   };
   static_assert(sizeof(Field) == 8);
 
-  static size_t read_varint(const char* p, uint32_t* v) {
-    uint32_t r = 0;
-    unsigned shift = 0;
-    size_t n = 0;
-    while (true) {
-      unsigned char b = static_cast<unsigned char>(p[n++]);
-      r |= static_cast<uint32_t>(b & 127) << shift;
-      if (!(b & 128)) break;
-      shift += 7;
-    }
-    *v = r;
-    return n;
-  }
+  static size_t read_varint(const char* p, uint32_t* v) { return get_varint(p, v); }
 
   // A decoded packed pair.
   struct Packed {

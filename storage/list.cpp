@@ -7,6 +7,8 @@
 #include <cstring>
 #include <new>
 
+#include "storage/varint.h"
+
 namespace dq::storage {
 
 namespace {
@@ -14,34 +16,6 @@ namespace {
 constexpr size_t kSizeClasses[] = {4096, 8192, 16384, 32768, 65536};
 constexpr size_t kInitialCap = 64;
 
-size_t vsize(size_t v) {
-  size_t n = 1;
-  while (v >= 128) {
-    v >>= 7;
-    ++n;
-  }
-  return n;
-}
-size_t put_varint(char* p, size_t v) {
-  size_t n = 0;
-  while (v >= 128) {
-    p[n++] = static_cast<char>((v & 127) | 128);
-    v >>= 7;
-  }
-  p[n++] = static_cast<char>(v);
-  return n;
-}
-size_t get_varint(const char* p, size_t* v) {
-  size_t r = 0, shift = 0, n = 0;
-  while (true) {
-    unsigned char b = static_cast<unsigned char>(p[n++]);
-    r |= static_cast<size_t>(b & 127) << shift;
-    if (!(b & 128)) break;
-    shift += 7;
-  }
-  *v = r;
-  return n;
-}
 // The back length is the varint's bytes reversed, so it reads backwards from the entry end.
 void put_backlen(char* end, size_t v) {
   char tmp[10];
@@ -89,12 +63,12 @@ Object* QueueList::clone() const {
 
 bool QueueList::compact() const { return nodes_ <= 1; }
 
-size_t QueueList::entry_size(size_t len) { return 2 * vsize(len) + len; }
+size_t QueueList::entry_size(size_t len) { return 2 * varint_size(len) + len; }
 
 std::string_view QueueList::entry_at(const Node* n, uint32_t off, uint32_t* next_off) {
   size_t len;
   size_t h = get_varint(n->buf + off, &len);
-  *next_off = static_cast<uint32_t>(off + h + len + vsize(len));
+  *next_off = static_cast<uint32_t>(off + h + len + varint_size(len));
   return std::string_view(n->buf + off + h, len);
 }
 
@@ -106,7 +80,7 @@ uint32_t QueueList::prev_entry(const Node* n, uint32_t off) {
 void QueueList::write_entry(char* p, std::string_view v) {
   size_t h = put_varint(p, v.size());
   if (!v.empty()) std::memcpy(p + h, v.data(), v.size());
-  put_backlen(p + h + v.size() + vsize(v.size()), v.size());
+  put_backlen(p + h + v.size() + varint_size(v.size()), v.size());
 }
 
 QueueList::Node* QueueList::new_node(size_t need, bool room_at_front) {

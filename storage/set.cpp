@@ -5,40 +5,11 @@
 #include <cstring>
 #include <new>
 
+#include "storage/varint.h"
+
 namespace dq::storage {
 
 namespace {
-
-size_t vsize(size_t v) {
-  size_t n = 1;
-  while (v >= 128) {
-    v >>= 7;
-    ++n;
-  }
-  return n;
-}
-
-size_t put_varint(char* p, size_t v) {
-  size_t n = 0;
-  while (v >= 128) {
-    p[n++] = static_cast<char>((v & 127) | 128);
-    v >>= 7;
-  }
-  p[n++] = static_cast<char>(v);
-  return n;
-}
-
-size_t get_varint(const char* p, size_t* v) {
-  size_t r = 0, shift = 0, n = 0;
-  while (true) {
-    unsigned char b = static_cast<unsigned char>(p[n++]);
-    r |= static_cast<size_t>(b & 127) << shift;
-    if (!(b & 128)) break;
-    shift += 7;
-  }
-  *v = r;
-  return n;
-}
 
 void* xmalloc(size_t n) {
   void* p = std::malloc(n ? n : 1);
@@ -100,7 +71,7 @@ std::string_view SetObject::Node::key() const {
 }
 
 SetObject::Node* SetObject::Node::make(std::string_view m) {
-  size_t h = vsize(m.size());
+  size_t h = varint_size(m.size());
   auto* n = static_cast<Node*>(xmalloc(sizeof(Node) + h + m.size()));
   n->next = nullptr;
   char* p = reinterpret_cast<char*>(n) + sizeof(Node);
@@ -150,7 +121,7 @@ size_t SetObject::memory() const {
       total += sizeof(Table) + table_->bucket_bytes();
       table_->for_each([&](const Node* n) {
         size_t len = n->key().size();
-        total += sizeof(Node) + vsize(len) + len;
+        total += sizeof(Node) + varint_size(len) + len;
       });
       break;
   }
@@ -321,7 +292,7 @@ const char* SetObject::lp_find(std::string_view m) const {
 }
 
 void SetObject::lp_append(std::string_view m) {
-  size_t need = vsize(m.size()) + m.size();
+  size_t need = varint_size(m.size()) + m.size();
   buf_ = static_cast<char*>(xrealloc(buf_, bytes_ + need));
   char* p = buf_ + bytes_;
   size_t h = put_varint(p, m.size());

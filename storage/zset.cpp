@@ -5,42 +5,11 @@
 #include <cstring>
 #include <new>
 
+#include "storage/varint.h"
+
 namespace dq::storage {
 
 namespace {
-
-size_t varint_size(uint64_t v) {
-  size_t n = 1;
-  while (v >= 0x80) {
-    v >>= 7;
-    ++n;
-  }
-  return n;
-}
-
-size_t put_varint(char* p, uint64_t v) {
-  size_t n = 0;
-  while (v >= 0x80) {
-    p[n++] = static_cast<char>((v & 0x7F) | 0x80);
-    v >>= 7;
-  }
-  p[n++] = static_cast<char>(v);
-  return n;
-}
-
-uint64_t get_varint(const char* p, size_t* used) {
-  uint64_t v = 0;
-  int shift = 0;
-  size_t n = 0;
-  for (;;) {
-    auto b = static_cast<unsigned char>(p[n++]);
-    v |= static_cast<uint64_t>(b & 0x7F) << shift;
-    if (!(b & 0x80)) break;
-    shift += 7;
-  }
-  *used = n;
-  return v;
-}
 
 int compare_members(std::string_view a, std::string_view b) {
   size_t n = a.size() < b.size() ? a.size() : b.size();
@@ -108,8 +77,8 @@ Object* ZSetObject::clone() const {
 // --- listpack -------------------------------------------------------------------------------
 
 ZSetObject::LpItem ZSetObject::lp_item(uint32_t off) const {
-  size_t used;
-  uint64_t len = get_varint(lp_ + off, &used);
+  uint64_t len;
+  size_t used = get_varint(lp_ + off, &len);
   LpItem it;
   it.member = std::string_view(lp_ + off + used, len);
   std::memcpy(&it.score, lp_ + off + used + len, 8);
