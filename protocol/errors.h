@@ -116,5 +116,15 @@ inline constexpr sv kClientKillTypeUnknown = "ERR Unknown client type '{}'";
 inline constexpr sv kClientIdNotInteger = "ERR client-id should be greater than 0";
 inline constexpr sv kTimeoutNotInteger = "ERR timeout is not an integer or out of range";
 inline constexpr sv kNoScript = "NOSCRIPT No matching script. Please use EVAL.";
+// Other clients while a script runs past busy-reply-threshold (EVAL / FCALL).
+inline constexpr sv kBusyEval =
+    "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+inline constexpr sv kBusyFunction =
+    "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
+inline constexpr sv kNotBusy = "NOTBUSY No scripts in execution right now.";
+inline constexpr sv kUnkillable =
+    "UNKILLABLE Sorry the script already executed write commands against the dataset. You can "
+    "either wait the script termination or kill the server in a hard way using the SHUTDOWN "
+    "NOSAVE command.";
 
 }  // namespace dq::err

@@ -328,8 +328,10 @@ std::vector<Directive> build() {
                       "Active expiry effort (1-10)."));
   v.push_back(bool_dir("activerehashing", &Config::activerehashing, true,
                        "Rehash in the background cron."));
-  v.push_back(int_dir("lua-time-limit", &Config::lua_time_limit, 0, INT32_MAX, true,
-                      "Script time limit in milliseconds."));
+  v.push_back(int_dir("busy-reply-threshold", &Config::busy_reply_threshold, 0, INT32_MAX, true,
+                      "Milliseconds a script runs before other clients get BUSY (0: never)."));
+  v.push_back(int_dir("lua-time-limit", &Config::busy_reply_threshold, 0, INT32_MAX, true,
+                      "Alias of busy-reply-threshold."));
   v.push_back(bool_dir("cluster-enabled", &Config::cluster_enabled, false,
                        "Cluster mode (not yet supported: must be 'no')."));
   only_default(v, "cluster mode is not supported by dq yet");

@@ -62,7 +62,7 @@ struct Config {
   std::string notify_keyspace_events;
   int active_expire_effort = 1;
   bool activerehashing = true;
-  int lua_time_limit = 5000;
+  int busy_reply_threshold = 5000;  // alias lua-time-limit (Redis 7)
   bool cluster_enabled = false;
 
   std::string config_file;  // absolute path of the file we were started with, if any

@@ -8,6 +8,7 @@
 #include "server/command_context.h"
 #include "server/crash.h"
 #include "server/log.h"
+#include "server/scripting.h"
 #include "server/server.h"
 
 namespace dq::server {
@@ -121,6 +122,8 @@ void Server::dispatch(Client* c, std::span<const std::string_view> args) {
   if (c->reply.proto() == 2 && (c->sub_channels + c->sub_patterns + c->sub_shard) > 0 &&
       !(spec.flags & kSubscribeOk))
     return reject(c, cmd, fmt::format(err::kFmtSubscribeContext, cmd->fullname));
+  // A script past busy-reply-threshold is serving us from its hook (serve_while_busy).
+  if (scripts_->busy() && !(spec.flags & kAllowBusy)) return reject(c, cmd, scripts_->busy_error());
 
   // MULTI: everything but the transaction-control commands is queued (with owned args).
   if (c->in_multi && !(spec.flags & kTxControl)) {
@@ -151,7 +154,8 @@ void Server::dispatch(Client* c, std::span<const std::string_view> args) {
   if (!monitors_.empty() && !(spec.flags & (kSkipMonitor | kAdmin)))
     feed_monitors(c, args, spec.flags & kRedactArgs);
   // Keys this command made ready wake their blocked clients now, in blocking order.
-  if (blocking_.has_ready()) blocking_.serve_ready();
+  // (Not while a busy script is serving us: its writes wake waiters after it returns.)
+  if (blocking_.has_ready() && !scripts_->running()) blocking_.serve_ready();
 }
 
 void Server::run_handler(CommandContext& ctx) {

@@ -549,6 +549,18 @@ int l_math_randomseed(lua_State* L) {
   return 0;
 }
 
+// Every 100,000 instructions (as Redis): past busy-reply-threshold other clients are served
+// from here, and a SCRIPT KILL aborts the script. Nothing with a destructor lives in this
+// frame: lua_error unwinds it with longjmp.
+void count_hook(lua_State* L, lua_Debug*) {
+  if (!engine_of(L)->check_busy()) return;
+  // Fire on every instruction from now on, so a pcall in the script cannot swallow the kill.
+  lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
+  lua_pushstring(L, "Script killed by user with SCRIPT KILL...");
+  lua_error(L);
+}
+constexpr int kHookEvery = 100000;
+
 // Error handler: string errors become {err="ERR <msg>", source, line} of the Lua frame that
 // raised them; error tables (from redis.call) pass through.
 int l_error_handler(lua_State* L) {
@@ -682,6 +694,7 @@ void ScriptEngine::init_state() {
   lua_setfield(L_, LUA_REGISTRYINDEX, kScriptsKey);
   lua_pushcfunction(L_, l_error_handler);
   lua_setfield(L_, LUA_REGISTRYINDEX, "__dq_errh");
+  lua_sethook(L_, count_hook, LUA_MASKCOUNT, kHookEvery);
 
   // bit and cjson, as Redis (Debian's builds of the same libraries).
   const std::pair<const char*, lua_CFunction> extra_libs[] = {{"bit", luaopen_bit},
@@ -797,6 +810,10 @@ void ScriptEngine::eval(CommandContext& ctx, bool by_sha, bool read_only) {
   caller_proto_ = ctx.client.reply.proto();
   current_sha_ = sha;
   running_ = true;
+  running_function_ = false;
+  timed_out_ = killed_ = wrote_ = false;
+  start_ms_ = Server::now_ms();
+  caller_ = &ctx.client;
 
   lua_getfield(L_, LUA_REGISTRYINDEX, "__dq_errh");
   lua_getfield(L_, LUA_REGISTRYINDEX, kScriptsKey);
@@ -804,6 +821,9 @@ void ScriptEngine::eval(CommandContext& ctx, bool by_sha, bool read_only) {
   lua_remove(L_, -2);
   int rc = lua_pcall(L_, 0, 1, -2);
   running_ = false;
+  caller_ = nullptr;
+  if (killed_) lua_sethook(L_, count_hook, LUA_MASKCOUNT, kHookEvery);
+  timed_out_ = killed_ = false;
   if (rc != 0) {
     // {err=..., source=..., line=...}: Redis appends where the script failed.
     std::string msg = "ERR unknown error";
@@ -828,6 +848,40 @@ void ScriptEngine::eval(CommandContext& ctx, bool by_sha, bool read_only) {
     lua_pop(L_, 1);  // handler
   }
   lua_gc(L_, LUA_GCSTEP, 1);
+}
+
+std::string_view ScriptEngine::busy_error() const {
+  return running_function_ ? err::kBusyFunction : err::kBusyEval;
+}
+
+std::string_view ScriptEngine::kill(bool eval_kill) {
+  if (!running_) return err::kNotBusy;
+  if (wrote_) return err::kUnkillable;
+  if (eval_kill && running_function_) return err::kBusyFunction;
+  if (!eval_kill && !running_function_) return err::kBusyEval;
+  killed_ = true;
+  return {};
+}
+
+bool ScriptEngine::check_busy() {
+  if (!running_) return false;
+  if (!killed_) {
+    int64_t threshold = server_.config().busy_reply_threshold;
+    if (threshold <= 0) return false;
+    int64_t elapsed = Server::now_ms() - start_ms_;
+    if (elapsed < threshold) return false;
+    if (!timed_out_) {
+      timed_out_ = true;
+      log(LogLevel::Warning,
+          "Slow script detected: still in execution after {} milliseconds. You can try killing "
+          "the script using the {} command. Script name is: {}.",
+          elapsed, running_function_ ? "FUNCTION KILL" : "SCRIPT KILL", current_sha_);
+    }
+    server_.serve_while_busy(caller_);
+  }
+  if (!killed_) return false;
+  log(LogLevel::Warning, "Lua script killed by user with SCRIPT KILL.");
+  return true;
 }
 
 int ScriptEngine::setresp_from_lua(lua_State* L) {
@@ -902,6 +956,7 @@ bool ScriptEngine::run_call(lua_State* L, bool* reply_is_error) {
     return false;
   }
 
+  if (cmd->spec->flags & kWrite) wrote_ = true;  // SCRIPT KILL refuses from now on
   Client& sc = *client_;
   sc.out.clear();
   CommandContext inner{server_, sc, args, cmd, 0};

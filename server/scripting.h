@@ -42,6 +42,16 @@ class ScriptEngine {
   bool exists(std::string_view sha) const { return scripts_.count(std::string(sha)) > 0; }
   void flush();
   bool running() const { return running_; }
+  // True once the running script has run past busy-reply-threshold: from then on the
+  // script's count hook lets the server serve other clients (Server::serve_while_busy),
+  // which get busy_error() except for the allow-busy commands (SCRIPT KILL, SHUTDOWN ...).
+  bool busy() const { return running_ && timed_out_; }
+  std::string_view busy_error() const;
+  // SCRIPT KILL (eval_kill) / FUNCTION KILL: "" when the kill is armed (the script raises
+  // at its next hook), else the error to answer (NOTBUSY, UNKILLABLE, BUSY).
+  std::string_view kill(bool eval_kill);
+  // The count hook's work; true when the script must be aborted (killed).
+  bool check_busy();
   size_t cached() const { return scripts_.size(); }
   size_t memory() const;
 
@@ -60,6 +70,12 @@ class ScriptEngine {
   std::unordered_map<std::string, size_t> scripts_;  // sha -> body size
   std::unique_ptr<Client> client_;                   // the script's client
   bool running_ = false;
+  bool running_function_ = false;  // FCALL (vs EVAL): picks the BUSY / KILL texts
+  bool timed_out_ = false;         // past busy-reply-threshold
+  bool killed_ = false;            // SCRIPT KILL armed
+  bool wrote_ = false;             // ran a write command: not killable any more
+  int64_t start_ms_ = 0;
+  Client* caller_ = nullptr;  // not read from while its script is busy
   bool read_only_ = false;
   int caller_proto_ = 2;
   std::string current_sha_;

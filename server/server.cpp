@@ -3,6 +3,8 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <malloc.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,6 +23,7 @@ namespace dq::server {
 
 namespace {
 constexpr int kMaxIov = 64;
+constexpr size_t kBusyReadChunk = 16 * 1024;  // read size while a script is busy
 
 std::string sockaddr_to_string(const sockaddr_storage& ss) {
   char ip[INET6_ADDRSTRLEN] = {0};
@@ -260,6 +263,79 @@ void Server::on_connection(uv_stream_t* listener, ClientKind kind) {
     uv_close(c->uvhandle(), ServerCallbacks::closed);
     return;
   }
+  register_client(c, kind);
+}
+
+void Server::adopt_connection(int fd, ClientKind kind) {
+  auto* c = new Client(this, kind);
+  int r;
+  if (kind == ClientKind::Tcp)
+    r = uv_tcp_init(loop_, &c->handle.tcp);
+  else
+    r = uv_pipe_init(loop_, &c->handle.pipe, 0);
+  if (r != 0) {
+    ::close(fd);
+    delete c;
+    return;
+  }
+  c->handle.tcp.data = c;
+  if (kind == ClientKind::Tcp)
+    r = uv_tcp_open(&c->handle.tcp, fd);
+  else
+    r = uv_pipe_open(&c->handle.pipe, fd);
+  if (r != 0) {
+    ::close(fd);
+    uv_close(c->uvhandle(), ServerCallbacks::closed);
+    return;
+  }
+  register_client(c, kind);
+}
+
+void Server::serve_while_busy(Client* caller) {
+  cached_now_ms_ = now_ms();
+  std::vector<pollfd> fds;
+  std::vector<Client*> polled;
+  std::vector<ClientKind> kinds;  // of the listeners
+  auto listen_fd = [&](uv_handle_t* h, ClientKind kind) {
+    uv_os_fd_t fd;
+    if (uv_fileno(h, &fd) != 0) return;
+    fds.push_back({fd, POLLIN, 0});
+    polled.push_back(nullptr);
+    kinds.push_back(kind);
+  };
+  for (uv_tcp_t* t : tcp_listeners_) listen_fd(reinterpret_cast<uv_handle_t*>(t), ClientKind::Tcp);
+  if (unix_listener_) listen_fd(reinterpret_cast<uv_handle_t*>(unix_listener_), ClientKind::Unix);
+  size_t listeners = fds.size();
+  for (auto& [id, c] : clients_) {
+    if (c == caller || c->closing || c->fd < 0) continue;
+    fds.push_back({c->fd, POLLIN, 0});
+    polled.push_back(c);
+  }
+  if (::poll(fds.data(), fds.size(), 0) <= 0) return;
+  for (size_t i = 0; i < listeners; ++i) {
+    if (!(fds[i].revents & POLLIN)) continue;
+    for (;;) {
+      int fd = ::accept4(fds[i].fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      if (fd < 0) break;
+      adopt_connection(fd, kinds[i]);
+    }
+  }
+  for (size_t i = listeners; i < fds.size(); ++i) {
+    Client* c = polled[i];
+    if (!fds[i].revents || c->closing) continue;
+    c->reserve_query(kBusyReadChunk);
+    ssize_t n = ::read(c->fd, c->qbuf + c->qlen, c->qcap - c->qlen);
+    if (n > 0) {
+      on_read(c, n);
+    } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+      close_client(c);
+      continue;
+    }
+    if (!c->closing && !c->out.empty()) flush(c);
+  }
+}
+
+void Server::register_client(Client* c, ClientKind kind) {
   uv_os_fd_t fd;
   if (uv_fileno(c->uvhandle(), &fd) == 0) c->fd = fd;
   bool loopback = true;

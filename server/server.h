@@ -84,6 +84,11 @@ class Server : public storage::KeyspaceObserver {
   // Current unix time in milliseconds (one snapshot per command: see CommandContext).
   static int64_t now_ms();
 
+  // Called from a script's hook once it runs past busy-reply-threshold: accepts new
+  // connections and reads and answers every client but the script's caller (libuv's loop
+  // cannot be re-entered, so this polls the sockets itself). Commands other than the
+  // allow-busy ones (SCRIPT KILL, SHUTDOWN NOSAVE, ...) get the BUSY error.
+  void serve_while_busy(Client* caller);
   // Runs one parsed command for a client (gates, handler, wake-ups).
   void dispatch(Client* c, std::span<const std::string_view> args);
   // Runs a handler and counts it in the command's statistics (dispatch, EXEC, wake-ups).
@@ -124,6 +129,10 @@ class Server : public storage::KeyspaceObserver {
  private:
   friend struct ServerCallbacks;
   void on_connection(uv_stream_t* listener, ClientKind kind);
+  // A connection accepted outside libuv (while a script is busy): wraps the socket.
+  void adopt_connection(int fd, ClientKind kind);
+  // Everything after the accept: limits, protected mode, registration, reading.
+  void register_client(Client* c, ClientKind kind);
   void on_read(Client* c, ssize_t nread);
   void process_input(Client* c);
   void flush(Client* c);

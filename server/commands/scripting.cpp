@@ -40,9 +40,11 @@ void script_flush_cmd(CommandContext& ctx) {
   ctx.reply().ok();
 }
 
+// Runs only while a script is busy (served from its hook): arms the kill.
 void script_kill_cmd(CommandContext& ctx) {
-  // Scripts run to completion on the loop thread; none can be running while we answer.
-  ctx.error("NOTBUSY No scripts in execution right now.");
+  std::string_view e = ctx.server.scripts().kill(true);
+  if (!e.empty()) return ctx.error(e);
+  ctx.reply().ok();
 }
 
 void script_help_cmd(CommandContext& ctx) {

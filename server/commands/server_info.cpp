@@ -24,6 +24,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <string>
 #include <thread>
 #include <vector>
@@ -31,6 +32,7 @@
 #include "server/command_context.h"
 #include "server/crash.h"
 #include "server/log.h"
+#include "server/scripting.h"
 #include "server/version.h"
 #include "storage/keyspace.h"
 
@@ -513,6 +515,13 @@ void shutdown_cmd(CommandContext& ctx) {
   }
   if ((abort && ctx.argc() != 2) || (nosave && save)) return ctx.syntax_error();
   if (abort) return ctx.error("ERR No shutdown in progress.");
+  // While a script is busy only SHUTDOWN NOSAVE ends it: the process exits at once, from
+  // inside the script (the script's writes are lost, as Redis).
+  if (ctx.server.scripts().busy()) {
+    if (!nosave) return ctx.error(ctx.server.scripts().busy_error());
+    ctx.server.shutdown(false);
+    std::exit(0);
+  }
   (void)now;  // dq has no replicas to wait for: every shutdown is "now"
   if (save && !force) {
     // Persistence is not implemented: refuse rather than pretend the data was saved.
