@@ -61,6 +61,30 @@ bool CommandContext::cursor_arg(size_t i, uint64_t* out) {
   return true;
 }
 
+bool CommandContext::scan_options(size_t from, ScanOptions* o, bool allow_type) {
+  for (size_t i = from; i < argc(); ++i) {
+    bool has_value = i + 1 < argc();
+    std::string_view a = args[i];
+    if (arg_is(a, "count") && has_value) {
+      if (!int_arg(++i, &o->count)) return false;
+      if (o->count < 1) {
+        syntax_error();
+        return false;
+      }
+    } else if (arg_is(a, "match") && has_value) {
+      o->pattern = args[++i];
+      o->use_pattern = o->pattern != "*";
+    } else if (allow_type && arg_is(a, "type") && has_value) {
+      o->type = args[++i];
+      o->use_type = true;
+    } else {
+      syntax_error();
+      return false;
+    }
+  }
+  return true;
+}
+
 bool CommandContext::timeout_arg(size_t i, int64_t* deadline_ms) {
   long double t;
   if (!storage::string_to_long_double(args[i], &t)) {

@@ -52,6 +52,22 @@ struct CommandContext {
   // Parses a SCAN-family cursor as Redis's parseScanCursorOrReply (strtoull: an embedded NUL
   // ends the number); replies "invalid cursor" on failure.
   bool cursor_arg(size_t i, uint64_t* out);
+  // SCAN-family options from argument `from` on: [MATCH pattern] [COUNT count], and
+  // [TYPE type] when allow_type (SCAN). Replies the syntax / integer error and returns false.
+  struct ScanOptions {
+    int64_t count = 10;
+    std::string_view pattern;  // empty when absent or "*"
+    bool use_pattern = false;
+    std::string_view type;
+    bool use_type = false;
+    // Bucket visits one call may make (10 * COUNT, so a sparse table cannot make one call
+    // walk it all).
+    uint64_t max_steps() const {
+      auto c = static_cast<uint64_t>(count);
+      return c > UINT64_MAX / 10 ? UINT64_MAX : c * 10;
+    }
+  };
+  bool scan_options(size_t from, ScanOptions* o, bool allow_type = false);
 
   // Parses a blocking timeout (seconds as a double, Redis's rules) into an absolute unix-ms
   // deadline (0 = forever). Replies on error.

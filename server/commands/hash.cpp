@@ -306,22 +306,11 @@ void hscan_cmd(CommandContext& ctx) {
     r.bulk("0");
     return r.array(0);
   }
-  int64_t count = 10;
-  std::string_view pattern;
-  bool use_pattern = false;
-  for (size_t i = 3; i < ctx.argc(); ++i) {
-    bool has_value = i + 1 < ctx.argc();
-    std::string_view o = ctx.arg(i);
-    if (arg_is(o, "count") && has_value) {
-      if (!ctx.int_arg(++i, &count)) return;
-      if (count < 1) return ctx.syntax_error();
-    } else if (arg_is(o, "match") && has_value) {
-      pattern = ctx.arg(++i);
-      use_pattern = pattern != "*";
-    } else {
-      return ctx.syntax_error();
-    }
-  }
+  CommandContext::ScanOptions opt;
+  if (!ctx.scan_options(3, &opt)) return;
+  const int64_t count = opt.count;
+  const std::string_view pattern = opt.pattern;
+  const bool use_pattern = opt.use_pattern;
   std::vector<std::pair<std::string_view, std::string_view>> batch;
   auto take = [&](std::string_view f, std::string_view v) { batch.emplace_back(f, v); };
   if (h->compact()) {
@@ -331,9 +320,7 @@ void hscan_cmd(CommandContext& ctx) {
   } else {
     // Redis counts fields and values against COUNT (two items per pair), and visits at
     // most 10*COUNT buckets per call.
-    uint64_t max_steps = static_cast<uint64_t>(count) > UINT64_MAX / 10
-                             ? UINT64_MAX
-                             : static_cast<uint64_t>(count) * 10;
+    uint64_t max_steps = opt.max_steps();
     do {
       cursor = h->scan(cursor, take);
     } while (cursor && max_steps-- && batch.size() * 2 < static_cast<uint64_t>(count));

@@ -186,32 +186,15 @@ void keys_cmd(CommandContext& ctx) {
 void scan_cmd(CommandContext& ctx) {
   uint64_t cursor;
   if (!ctx.cursor_arg(1, &cursor)) return;
-  int64_t count = 10;
-  std::string_view pattern;
-  bool use_pattern = false, use_type = false;
-  std::string_view type;
-  for (size_t i = 2; i < ctx.argc(); ++i) {
-    bool has_value = i + 1 < ctx.argc();
-    std::string_view o = ctx.arg(i);
-    if (arg_is(o, "count") && has_value) {
-      if (!ctx.int_arg(++i, &count)) return;
-      if (count < 1) return ctx.syntax_error();
-    } else if (arg_is(o, "match") && has_value) {
-      pattern = ctx.arg(++i);
-      use_pattern = pattern != "*";
-    } else if (arg_is(o, "type") && has_value) {
-      type = ctx.arg(++i);
-      use_type = true;
-    } else {
-      return ctx.syntax_error();
-    }
-  }
+  CommandContext::ScanOptions opt;
+  if (!ctx.scan_options(2, &opt, true)) return;
+  const int64_t count = opt.count;
+  const std::string_view pattern = opt.pattern, type = opt.type;
+  const bool use_pattern = opt.use_pattern, use_type = opt.use_type;
   // Visit buckets until COUNT keys were gathered, the scan ended, or 10*COUNT buckets were
   // visited (so a sparse table cannot make one call walk it all).
   std::vector<Entry*> batch;
-  uint64_t max_steps = static_cast<uint64_t>(count) > UINT64_MAX / 10
-                           ? UINT64_MAX
-                           : static_cast<uint64_t>(count) * 10;
+  uint64_t max_steps = opt.max_steps();
   const storage::Db& db = ctx.db();
   do {
     cursor = db.scan(cursor, ctx.now, &batch);
