@@ -85,7 +85,7 @@ bool parse_metadata(std::string_view code, LibraryMeta* md, std::string* err) {
     *err = "ERR Invalid library metadata";
     return false;
   }
-  md->engine = parts[0].substr(2);
+  md->engine = parts[0].size() >= 2 ? parts[0].substr(2) : std::string();
   bool named = false;
   for (size_t i = 1; i < parts.size(); ++i) {
     if (parts[i].size() >= 5 && iequals(std::string_view(parts[i]).substr(0, 5), "name=")) {
