@@ -127,4 +127,23 @@ inline constexpr sv kUnkillable =
     "either wait the script termination or kill the server in a hard way using the SHUTDOWN "
     "NOSAVE command.";
 
+// --- scripts and functions (Redis 7) ---
+inline constexpr sv kScriptWriteFlagRo =
+    "ERR Can not execute a script with write flag using *_ro command.";
+inline constexpr sv kFunctionNotFound = "ERR Function not found";
+inline constexpr sv kFunctionBadNumkeys = "ERR Bad number of keys provided";
+inline constexpr sv kNumkeysNegative = "ERR Number of keys can't be negative";
+inline constexpr sv kNumkeysTooBig = "ERR Number of keys can't be greater than number of args";
+inline constexpr sv kLibraryNotFound = "ERR Library not found";
+inline constexpr sv kFunctionCodeMissing = "ERR Function code is missing";
+inline constexpr sv kFmtFunctionUnknownOption = "ERR Unknown option given: {}";
+inline constexpr sv kFunctionListNoName = "ERR library name argument was not given";
+inline constexpr sv kFmtFunctionListUnknownArg = "ERR Unknown argument {}";
+inline constexpr sv kFunctionFlushMode = "ERR FUNCTION FLUSH only supports SYNC|ASYNC option";
+inline constexpr sv kFunctionRestorePolicy =
+    "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.";
+inline constexpr sv kFunctionDumpPayload = "ERR DUMP payload version or checksum are wrong";
+inline constexpr sv kFmtSubcommandSyntax =
+    "ERR unknown subcommand or wrong number of arguments for '{}'. Try {} HELP.";
+
 }  // namespace dq::err

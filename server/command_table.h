@@ -150,6 +150,7 @@ std::span<const CommandSpec> set_commands();
 std::span<const CommandSpec> zset_commands();
 std::span<const CommandSpec> sort_commands();
 std::span<const CommandSpec> scripting_commands();
+std::span<const CommandSpec> function_commands();
 std::span<const CommandSpec> pubsub_commands();
 
 }  // namespace dq::server

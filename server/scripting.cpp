@@ -420,10 +420,11 @@ int l_os_clock(lua_State* L) {
 }
 
 // Globals are read-only: the globals table is an empty proxy over the real one.
-int l_global_index(lua_State* L) {
-  lua_getfield(L, LUA_REGISTRYINDEX, kRealGlobalsKey);
+// Reads key (argument 2) from the table at idx; a missing one is an error, as Redis's
+// protected tables.
+int strict_read(lua_State* L, int idx) {
   lua_pushvalue(L, 2);
-  lua_rawget(L, -2);
+  lua_rawget(L, idx);
   if (lua_isnil(L, -1)) {
     const char* name = lua_tostring(L, 2);
     return luaL_error(L, "Script attempted to access nonexistent global variable '%s'",
@@ -431,6 +432,11 @@ int l_global_index(lua_State* L) {
   }
   return 1;
 }
+int l_global_index(lua_State* L) {
+  lua_getfield(L, LUA_REGISTRYINDEX, kRealGlobalsKey);
+  return strict_read(L, lua_gettop(L));
+}
+int l_strict_index(lua_State* L) { return strict_read(L, lua_upvalueindex(1)); }
 int l_readonly_newindex(lua_State* L) {
   return luaL_error(L, "Attempt to modify a readonly table");
 }
@@ -473,10 +479,8 @@ int l_setmetatable(lua_State* L) {
 void make_readonly(lua_State* L, lua_CFunction index = nullptr) {
   lua_newtable(L);  // proxy
   lua_newtable(L);  // its metatable
-  if (index)
-    lua_pushcfunction(L, index);
-  else
-    lua_pushvalue(L, -3);
+  lua_pushvalue(L, -3);
+  if (index) lua_pushcclosure(L, index, 1);  // the table behind the proxy as its upvalue
   lua_setfield(L, -2, "__index");
   lua_pushcfunction(L, l_readonly_newindex);
   lua_setfield(L, -2, "__newindex");
@@ -596,6 +600,70 @@ int l_error_handler(lua_State* L) {
 
 }  // namespace
 
+// --- building blocks shared with FUNCTION (server/functions.cpp) -------------------------
+
+uint32_t script_flag(std::string_view name, bool ignore_case) {
+  for (const ScriptFlagName& f : kScriptFlagNames) {
+    std::string_view n = f.name;
+    if (n.size() != name.size()) continue;
+    bool same = true;
+    for (size_t i = 0; i < n.size() && same; ++i) {
+      char c = name[i];
+      if (ignore_case) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      same = c == n[i];
+    }
+    if (same) return f.flag;
+  }
+  return 0;
+}
+
+void sandbox_push_error(lua_State* L, std::string_view msg) { push_error_table(L, msg); }
+
+void sandbox_make_readonly(lua_State* L, bool strict_reads) {
+  make_readonly(L, strict_reads ? l_strict_index : nullptr);
+}
+
+void sandbox_add_log_api(lua_State* L) {
+  lua_pushcfunction(L, l_log);
+  lua_setfield(L, -2, "log");
+  const std::pair<const char*, int> levels[] = {
+      {"LOG_DEBUG", 0}, {"LOG_VERBOSE", 1}, {"LOG_NOTICE", 2}, {"LOG_WARNING", 3}};
+  for (auto [name, v] : levels) {
+    lua_pushinteger(L, v);
+    lua_setfield(L, -2, name);
+  }
+  lua_pushstring(L, kRedisVersion);
+  lua_setfield(L, -2, "REDIS_VERSION");
+  lua_pushinteger(L, kRedisVersionNum);
+  lua_setfield(L, -2, "REDIS_VERSION_NUM");
+}
+
+void sandbox_push_strings(lua_State* L, std::span<const std::string_view> items) {
+  lua_createtable(L, static_cast<int>(items.size()), 0);
+  for (size_t i = 0; i < items.size(); ++i) {
+    lua_pushlstring(L, items[i].data(), items[i].size());
+    lua_rawseti(L, -2, static_cast<int>(i + 1));
+  }
+}
+
+void sandbox_swap_globals(lua_State* L) {
+  lua_getfield(L, LUA_REGISTRYINDEX, kRealGlobalsKey);
+  lua_insert(L, -2);
+  lua_setfield(L, LUA_REGISTRYINDEX, kRealGlobalsKey);
+}
+
+std::string sandbox_error_text(lua_State* L, int idx) {
+  if (idx < 0) idx = lua_gettop(L) + idx + 1;
+  if (lua_istable(L, idx)) {
+    lua_getfield(L, idx, "err");
+    std::string msg = lua_isstring(L, -1) ? lua_tostring(L, -1) : "ERR unknown error";
+    lua_pop(L, 1);
+    return msg;
+  }
+  const char* s = lua_tostring(L, idx);
+  return std::string("ERR ") + (s ? s : "unknown error");
+}
+
 ScriptEngine::ScriptEngine(Server& s) : server_(s) {
   client_ = std::make_unique<Client>(&s, ClientKind::Unix);
   client_->authenticated = true;
@@ -608,62 +676,66 @@ ScriptEngine::~ScriptEngine() {
 
 void ScriptEngine::init_state() {
   if (L_) lua_close(L_);
-  L_ = luaL_newstate();
+  L_ = new_state();
+  scripts_.clear();
+}
+
+lua_State* ScriptEngine::new_state() {
+  lua_State* L = luaL_newstate();
   // Libraries as Redis: base, table, string, math (no io, os, package, debug).
-  lua_pushcfunction(L_, luaopen_base);
-  lua_pushstring(L_, "");
-  lua_call(L_, 1, 0);
-  lua_pushcfunction(L_, luaopen_table);
-  lua_pushstring(L_, LUA_TABLIBNAME);
-  lua_call(L_, 1, 0);
-  lua_pushcfunction(L_, luaopen_string);
-  lua_pushstring(L_, LUA_STRLIBNAME);
-  lua_call(L_, 1, 0);
-  lua_pushcfunction(L_, luaopen_math);
-  lua_pushstring(L_, LUA_MATHLIBNAME);
-  lua_call(L_, 1, 0);
+  lua_pushcfunction(L, luaopen_base);
+  lua_pushstring(L, "");
+  lua_call(L, 1, 0);
+  lua_pushcfunction(L, luaopen_table);
+  lua_pushstring(L, LUA_TABLIBNAME);
+  lua_call(L, 1, 0);
+  lua_pushcfunction(L, luaopen_string);
+  lua_pushstring(L, LUA_STRLIBNAME);
+  lua_call(L, 1, 0);
+  lua_pushcfunction(L, luaopen_math);
+  lua_pushstring(L, LUA_MATHLIBNAME);
+  lua_call(L, 1, 0);
   // Redis 7 removes these from the base library.
   for (const char* name : {"loadfile", "dofile", "print", "getfenv", "setfenv", "newproxy"}) {
-    lua_pushnil(L_);
-    lua_setglobal(L_, name);
+    lua_pushnil(L);
+    lua_setglobal(L, name);
   }
-  lua_getglobal(L_, LUA_MATHLIBNAME);
-  lua_pushcfunction(L_, l_math_random);
-  lua_setfield(L_, -2, "random");
-  lua_pushcfunction(L_, l_math_randomseed);
-  lua_setfield(L_, -2, "randomseed");
-  lua_pop(L_, 1);
-  lua_pushcfunction(L_, l_pcall_override);
-  lua_setglobal(L_, "pcall");
-  lua_newtable(L_);  // the set of read-only proxies, weak keys
-  lua_newtable(L_);
-  lua_pushstring(L_, "k");
-  lua_setfield(L_, -2, "__mode");
-  lua_setmetatable(L_, -2);
-  lua_setfield(L_, LUA_REGISTRYINDEX, kReadOnlyKey);
+  lua_getglobal(L, LUA_MATHLIBNAME);
+  lua_pushcfunction(L, l_math_random);
+  lua_setfield(L, -2, "random");
+  lua_pushcfunction(L, l_math_randomseed);
+  lua_setfield(L, -2, "randomseed");
+  lua_pop(L, 1);
+  lua_pushcfunction(L, l_pcall_override);
+  lua_setglobal(L, "pcall");
+  lua_newtable(L);  // the set of read-only proxies, weak keys
+  lua_newtable(L);
+  lua_pushstring(L, "k");
+  lua_setfield(L, -2, "__mode");
+  lua_setmetatable(L, -2);
+  lua_setfield(L, LUA_REGISTRYINDEX, kReadOnlyKey);
   const std::pair<const char*, lua_CFunction> guarded[] = {{"rawset", l_rawset},
                                                            {"setmetatable", l_setmetatable}};
   for (auto [name, fn] : guarded) {
-    lua_getglobal(L_, name);
-    lua_pushcclosure(L_, fn, 1);
-    lua_setglobal(L_, name);
+    lua_getglobal(L, name);
+    lua_pushcclosure(L, fn, 1);
+    lua_setglobal(L, name);
   }
 
   // os, with only clock (Redis 7.2).
-  lua_newtable(L_);
-  lua_pushcfunction(L_, l_os_clock);
-  lua_setfield(L_, -2, "clock");
-  lua_setglobal(L_, "os");
+  lua_newtable(L);
+  lua_pushcfunction(L, l_os_clock);
+  lua_setfield(L, -2, "clock");
+  lua_setglobal(L, "os");
 
   // The redis library.
-  lua_newtable(L_);
+  lua_newtable(L);
   const std::pair<const char*, lua_CFunction> fns[] = {
       {"call", l_call},
       {"pcall", l_pcall},
       {"sha1hex", l_sha1hex},
       {"status_reply", l_status_reply},
       {"error_reply", l_error_reply},
-      {"log", l_log},
       {"setresp", l_setresp},
       {"set_repl", l_set_repl},
       {"replicate_commands", l_replicate_commands},
@@ -671,31 +743,25 @@ void ScriptEngine::init_state() {
       {"debug", l_false},
   };
   for (auto [name, fn] : fns) {
-    lua_pushcfunction(L_, fn);
-    lua_setfield(L_, -2, name);
+    lua_pushcfunction(L, fn);
+    lua_setfield(L, -2, name);
   }
   const std::pair<const char*, int> consts[] = {
-      {"LOG_DEBUG", 0},   {"LOG_VERBOSE", 1},  {"LOG_NOTICE", 2},
-      {"LOG_WARNING", 3}, {"REPL_NONE", 0},    {"REPL_AOF", 1},
-      {"REPL_SLAVE", 2},  {"REPL_REPLICA", 2}, {"REPL_ALL", 3},
+      {"REPL_NONE", 0}, {"REPL_AOF", 1}, {"REPL_SLAVE", 2}, {"REPL_REPLICA", 2}, {"REPL_ALL", 3},
   };
   for (auto [name, v] : consts) {
-    lua_pushinteger(L_, v);
-    lua_setfield(L_, -2, name);
+    lua_pushinteger(L, v);
+    lua_setfield(L, -2, name);
   }
-  lua_pushstring(L_, kRedisVersion);
-  lua_setfield(L_, -2, "REDIS_VERSION");
-  lua_pushinteger(L_, kRedisVersionNum);
-  lua_setfield(L_, -2, "REDIS_VERSION_NUM");
-  lua_setglobal(L_, "redis");
+  sandbox_add_log_api(L);
+  lua_setglobal(L, "redis");
 
-  lua_pushlightuserdata(L_, this);
-  lua_setfield(L_, LUA_REGISTRYINDEX, kEngineKey);
-  lua_newtable(L_);
-  lua_setfield(L_, LUA_REGISTRYINDEX, kScriptsKey);
-  lua_pushcfunction(L_, l_error_handler);
-  lua_setfield(L_, LUA_REGISTRYINDEX, "__dq_errh");
-  lua_sethook(L_, count_hook, LUA_MASKCOUNT, kHookEvery);
+  lua_pushlightuserdata(L, this);
+  lua_setfield(L, LUA_REGISTRYINDEX, kEngineKey);
+  lua_newtable(L);
+  lua_setfield(L, LUA_REGISTRYINDEX, kScriptsKey);
+  lua_pushcfunction(L, l_error_handler);
+  lua_setfield(L, LUA_REGISTRYINDEX, "__dq_errh");
 
   // The libraries Redis embeds: bit and cjson (Debian's builds of the same libraries),
   // cmsgpack and struct (dq's own, server/lua_libs.h).
@@ -704,46 +770,46 @@ void ScriptEngine::init_state() {
                                                               {"cmsgpack", luaopen_dq_cmsgpack},
                                                               {"struct", luaopen_dq_struct}};
   for (auto [name, open] : extra_libs) {
-    lua_pushcfunction(L_, open);
-    lua_pushstring(L_, name);
-    lua_call(L_, 1, 1);
-    lua_setglobal(L_, name);
+    lua_pushcfunction(L, open);
+    lua_pushstring(L, name);
+    lua_call(L, 1, 1);
+    lua_setglobal(L, name);
   }
 
   // Read-only libraries (Redis 7): scripts cannot change them for the scripts that follow.
   for (const char* name : {LUA_STRLIBNAME, LUA_TABLIBNAME, LUA_MATHLIBNAME, "os", "redis", "bit",
                            "cjson", "cmsgpack", "struct"}) {
-    lua_getglobal(L_, name);
-    if (!lua_istable(L_, -1)) {
-      lua_pop(L_, 1);
+    lua_getglobal(L, name);
+    if (!lua_istable(L, -1)) {
+      lua_pop(L, 1);
       continue;
     }
-    make_readonly(L_);
-    lua_setglobal(L_, name);
+    make_readonly(L);
+    lua_setglobal(L, name);
   }
   // Strings' metatable: methods through the read-only string table; the metatable itself
   // is hidden behind a read-only proxy.
-  lua_pushliteral(L_, "");
-  if (lua_getmetatable(L_, -1)) {
-    lua_getglobal(L_, LUA_STRLIBNAME);
-    lua_setfield(L_, -2, "__index");
-    lua_pushvalue(L_, -1);
-    make_readonly(L_);
-    lua_setfield(L_, -2, "__metatable");
-    lua_pop(L_, 1);
+  lua_pushliteral(L, "");
+  if (lua_getmetatable(L, -1)) {
+    lua_getglobal(L, LUA_STRLIBNAME);
+    lua_setfield(L, -2, "__index");
+    lua_pushvalue(L, -1);
+    make_readonly(L);
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 1);
   }
-  lua_pop(L_, 1);
+  lua_pop(L, 1);
 
   // Read-only globals: replace the globals table by an empty proxy over the real one;
   // _G is the proxy too.
-  lua_pushvalue(L_, LUA_GLOBALSINDEX);
-  lua_setfield(L_, LUA_REGISTRYINDEX, kRealGlobalsKey);
-  lua_pushvalue(L_, LUA_GLOBALSINDEX);
-  make_readonly(L_, l_global_index);
-  lua_pushvalue(L_, -1);
-  lua_setglobal(L_, "_G");
-  lua_replace(L_, LUA_GLOBALSINDEX);
-  scripts_.clear();
+  lua_pushvalue(L, LUA_GLOBALSINDEX);
+  lua_setfield(L, LUA_REGISTRYINDEX, kRealGlobalsKey);
+  lua_pushvalue(L, LUA_GLOBALSINDEX);
+  make_readonly(L, l_global_index);
+  lua_pushvalue(L, -1);
+  lua_setglobal(L, "_G");
+  lua_replace(L, LUA_GLOBALSINDEX);
+  return L;
 }
 
 void ScriptEngine::flush() { init_state(); }
@@ -752,8 +818,64 @@ size_t ScriptEngine::memory() const {
   return L_ ? static_cast<size_t>(lua_gc(L_, LUA_GCCOUNT, 0)) * 1024 : 0;
 }
 
+namespace {
+
+// Redis 7's evalExtractShebangFlags: "#!lua [flags=f1,f2]" on the first line. Without a
+// shebang the script runs in EVAL's compatibility mode (its flags mean nothing).
+bool parse_eval_shebang(std::string_view body, uint32_t* flags, size_t* skip, std::string* err) {
+  *flags = kScriptEvalCompat;
+  *skip = 0;
+  if (!body.starts_with("#!")) return true;
+  size_t eol = body.find('\n');
+  if (eol == std::string_view::npos) {
+    *err = "ERR Invalid script shebang";
+    return false;
+  }
+  std::vector<std::string> parts;
+  if (!protocol::split_inline_args(body.substr(0, eol), &parts) || parts.empty()) {
+    *err = "ERR Invalid engine in script shebang";
+    return false;
+  }
+  if (parts[0] != "#!lua") {
+    *err = "ERR Unexpected engine in script shebang: " + parts[0];
+    return false;
+  }
+  *flags = 0;
+  for (size_t i = 1; i < parts.size(); ++i) {
+    std::string_view p = parts[i];
+    if (!p.starts_with("flags=")) {
+      *err = "ERR Unknown lua shebang option: " + parts[i];
+      return false;
+    }
+    p.remove_prefix(6);
+    while (!p.empty()) {  // sdssplitlen: "a,,b" has an empty flag, "" none at all
+      size_t comma = p.find(',');
+      std::string_view name = p.substr(0, comma);
+      uint32_t f = script_flag(name, /*ignore_case=*/false);
+      if (!f) {
+        *err = "ERR Unexpected flag in script shebang: " + std::string(name);
+        return false;
+      }
+      *flags |= f;
+      if (comma == std::string_view::npos) break;
+      p.remove_prefix(comma + 1);
+      if (p.empty()) {
+        *err = "ERR Unexpected flag in script shebang: ";
+        return false;
+      }
+    }
+  }
+  *skip = eol;  // the body starts at the newline: line numbers stay the script's
+  return true;
+}
+
+}  // namespace
+
 bool ScriptEngine::compile(const std::string& sha, std::string_view body, std::string* err) {
-  if (luaL_loadbuffer(L_, body.data(), body.size(), "@user_script") != 0) {
+  uint32_t flags;
+  size_t skip;
+  if (!parse_eval_shebang(body, &flags, &skip, err)) return false;
+  if (luaL_loadbuffer(L_, body.data() + skip, body.size() - skip, "@user_script") != 0) {
     *err = std::string("ERR Error compiling script (new function): ") + lua_tostring(L_, -1);
     lua_pop(L_, 1);
     return false;
@@ -763,7 +885,7 @@ bool ScriptEngine::compile(const std::string& sha, std::string_view body, std::s
   lua_pushvalue(L_, -2);
   lua_setfield(L_, -2, sha.c_str());
   lua_pop(L_, 2);
-  scripts_[sha] = body.size();
+  scripts_[sha] = {body.size(), flags};
   return true;
 }
 
@@ -776,9 +898,8 @@ std::string ScriptEngine::load(std::string_view body, std::string* err) {
 void ScriptEngine::eval(CommandContext& ctx, bool by_sha, bool read_only) {
   int64_t numkeys;
   if (!protocol::parse_int64(ctx.arg(2), &numkeys)) return ctx.error(err::kNotInteger);
-  if (numkeys < 0) return ctx.error("ERR Number of keys can't be negative");
-  if (static_cast<size_t>(numkeys) > ctx.argc() - 3)
-    return ctx.error("ERR Number of keys can't be greater than number of args");
+  if (numkeys < 0) return ctx.error(err::kNumkeysNegative);
+  if (static_cast<size_t>(numkeys) > ctx.argc() - 3) return ctx.error(err::kNumkeysTooBig);
   std::string sha;
   if (by_sha) {
     sha.assign(ctx.arg(1));
@@ -789,22 +910,31 @@ void ScriptEngine::eval(CommandContext& ctx, bool by_sha, bool read_only) {
     sha = load(ctx.arg(1), &e);
     if (sha.empty()) return ctx.error(e);
   }
+  // A shebang script declares what it does (Redis 7's scriptPrepareForRun): without
+  // no-writes it may not run from EVAL_RO; with it, it runs read-only from EVAL too.
+  uint32_t flags = scripts_[sha].flags;
+  if (!(flags & kScriptEvalCompat)) {
+    if (!(flags & kScriptNoWrites) && read_only) return ctx.error(err::kScriptWriteFlagRo);
+    if (flags & kScriptNoWrites) read_only = true;
+  }
 
   // KEYS and ARGV live in the real globals table.
   lua_getfield(L_, LUA_REGISTRYINDEX, kRealGlobalsKey);
   size_t first_arg = 3 + static_cast<size_t>(numkeys);
-  for (const char* name : {"KEYS", "ARGV"}) {
-    bool keys = name[0] == 'K';
-    size_t from = keys ? 3 : first_arg, to = keys ? first_arg : ctx.argc();
-    lua_createtable(L_, static_cast<int>(to - from), 0);
-    for (size_t i = from; i < to; ++i) {
-      lua_pushlstring(L_, ctx.arg(i).data(), ctx.arg(i).size());
-      lua_rawseti(L_, -2, static_cast<int>(i - from + 1));
-    }
-    lua_setfield(L_, -2, name);
-  }
+  sandbox_push_strings(L_, ctx.args.subspan(3, first_arg - 3));
+  lua_setfield(L_, -2, "KEYS");
+  sandbox_push_strings(L_, ctx.args.subspan(first_arg));
+  lua_setfield(L_, -2, "ARGV");
   lua_pop(L_, 1);
 
+  lua_getfield(L_, LUA_REGISTRYINDEX, kScriptsKey);
+  lua_getfield(L_, -1, sha.c_str());
+  lua_remove(L_, -2);
+  run(ctx, L_, 0, sha, read_only, /*is_eval=*/true);
+}
+
+void ScriptEngine::run(CommandContext& ctx, lua_State* L, int nargs, std::string_view name,
+                       bool read_only, bool is_eval) {
   Client& sc = *client_;
   sc.db_index = ctx.client.db_index;
   sc.db = ctx.client.db;
@@ -812,57 +942,58 @@ void ScriptEngine::eval(CommandContext& ctx, bool by_sha, bool read_only) {
   sc.out.clear();
   read_only_ = read_only;
   caller_proto_ = ctx.client.reply.proto();
-  current_sha_ = sha;
+  current_name_.assign(name);
+  running_eval_ = is_eval;
+  caller_ = &ctx;
+  started_ms_ = ctx.now;
   running_ = true;
-  running_function_ = false;
   timed_out_ = killed_ = wrote_ = false;
-  start_ms_ = Server::now_ms();
-  caller_ = &ctx.client;
+  // The busy hook (re-armed each run: FUNCTION LOAD uses a hook of its own, and a killed
+  // script left it firing at every instruction).
+  lua_sethook(L, count_hook, LUA_MASKCOUNT, kHookEvery);
 
-  lua_getfield(L_, LUA_REGISTRYINDEX, "__dq_errh");
-  lua_getfield(L_, LUA_REGISTRYINDEX, kScriptsKey);
-  lua_getfield(L_, -1, sha.c_str());
-  lua_remove(L_, -2);
-  int rc = lua_pcall(L_, 0, 1, -2);
+  lua_getfield(L, LUA_REGISTRYINDEX, "__dq_errh");
+  lua_insert(L, -(nargs + 2));  // below the function and its arguments
+  int rc = lua_pcall(L, nargs, 1, -(nargs + 2));
   running_ = false;
   caller_ = nullptr;
-  if (killed_) lua_sethook(L_, count_hook, LUA_MASKCOUNT, kHookEvery);
+  if (killed_) lua_sethook(L, count_hook, LUA_MASKCOUNT, kHookEvery);
   timed_out_ = killed_ = false;
   if (rc != 0) {
     // {err=..., source=..., line=...}: Redis appends where the script failed.
     std::string msg = "ERR unknown error";
-    if (lua_istable(L_, -1)) {
-      lua_getfield(L_, -1, "err");
-      if (const char* s = lua_tostring(L_, -1)) msg = s;
-      lua_pop(L_, 1);
-      lua_getfield(L_, -1, "source");
-      lua_getfield(L_, -2, "line");
-      const char* src = lua_tostring(L_, -2);
-      msg += " script: " + sha;
-      if (src) msg += fmt::format(", on {}:{}.", src, lua_tointeger(L_, -1));
-      lua_pop(L_, 2);
-    } else if (const char* s = lua_tostring(L_, -1)) {
+    if (lua_istable(L, -1)) {
+      lua_getfield(L, -1, "err");
+      if (const char* s = lua_tostring(L, -1)) msg = s;
+      lua_pop(L, 1);
+      lua_getfield(L, -1, "source");
+      lua_getfield(L, -2, "line");
+      const char* src = lua_tostring(L, -2);
+      msg += " script: " + current_name_;
+      if (src) msg += fmt::format(", on {}:{}.", src, lua_tointeger(L, -1));
+      lua_pop(L, 2);
+    } else if (const char* s = lua_tostring(L, -1)) {
       msg = std::string("ERR ") + s;
     }
-    lua_pop(L_, 2);  // error value, handler
+    lua_pop(L, 2);  // error value, handler
     if (!msg.empty() && msg[0] == '-') msg.erase(0, 1);
     ctx.error(msg);
   } else {
-    lua_to_reply(L_, ctx.reply(), client_->reply.proto());
-    lua_pop(L_, 1);  // handler
+    lua_to_reply(L, ctx.reply(), client_->reply.proto());
+    lua_pop(L, 1);  // handler
   }
-  lua_gc(L_, LUA_GCSTEP, 1);
+  lua_gc(L, LUA_GCSTEP, 1);
 }
 
 std::string_view ScriptEngine::busy_error() const {
-  return running_function_ ? err::kBusyFunction : err::kBusyEval;
+  return running_eval_ ? err::kBusyEval : err::kBusyFunction;
 }
 
 std::string_view ScriptEngine::kill(bool eval_kill) {
   if (!running_) return err::kNotBusy;
   if (wrote_) return err::kUnkillable;
-  if (eval_kill && running_function_) return err::kBusyFunction;
-  if (!eval_kill && !running_function_) return err::kBusyEval;
+  if (eval_kill && !running_eval_) return err::kBusyFunction;
+  if (!eval_kill && running_eval_) return err::kBusyEval;
   killed_ = true;
   return {};
 }
@@ -872,16 +1003,16 @@ bool ScriptEngine::check_busy() {
   if (!killed_) {
     int64_t threshold = server_.config().busy_reply_threshold;
     if (threshold <= 0) return false;
-    int64_t elapsed = Server::now_ms() - start_ms_;
+    int64_t elapsed = Server::now_ms() - started_ms_;
     if (elapsed < threshold) return false;
     if (!timed_out_) {
       timed_out_ = true;
       log(LogLevel::Warning,
           "Slow script detected: still in execution after {} milliseconds. You can try killing "
           "the script using the {} command. Script name is: {}.",
-          elapsed, running_function_ ? "FUNCTION KILL" : "SCRIPT KILL", current_sha_);
+          elapsed, running_eval_ ? "SCRIPT KILL" : "FUNCTION KILL", current_name_);
     }
-    server_.serve_while_busy(caller_);
+    server_.serve_while_busy(&caller_->client);
   }
   if (!killed_) return false;
   log(LogLevel::Warning, "Lua script killed by user with SCRIPT KILL.");

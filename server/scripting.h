@@ -14,8 +14,19 @@
 // Sandbox as Redis 7: base, table, string, math libraries (no io, no package; os holds only
 // clock as 7.2), no loadfile/dofile; globals are read-only (assigning one is
 // "Attempt to modify a readonly table"; reading an unknown one is an error).
+//
+// Redis 7 functions (server/functions.*) keep their libraries in a Lua state of their own,
+// built by new_state() with the same sandbox and redis library, and run through run(), the
+// one entry point of every script and function: EVAL and FCALL share the script client, the
+// redis.call bridge, the conversions and the error format.
+//
+// Script flags (Redis 7): EVAL bodies may start with "#!lua flags=no-writes,..." and
+// functions declare flags at registration. A script without a shebang runs in EVAL's
+// compatibility mode, where the flags do not apply.
 #pragma once
+#include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -28,6 +39,45 @@ class Server;
 struct Client;
 struct CommandContext;
 
+enum ScriptFlag : uint32_t {
+  kScriptNoWrites = 1u << 0,
+  kScriptAllowOom = 1u << 1,
+  kScriptAllowStale = 1u << 2,
+  kScriptNoCluster = 1u << 3,
+  kScriptAllowCrossSlot = 1u << 4,
+  kScriptEvalCompat = 1u << 5,  // EVAL without a shebang (not a flag one can name)
+};
+struct ScriptFlagName {
+  uint32_t flag;
+  const char* name;
+};
+// In Redis's order (FUNCTION LIST prints them so).
+inline constexpr ScriptFlagName kScriptFlagNames[] = {
+    {kScriptNoWrites, "no-writes"},
+    {kScriptAllowOom, "allow-oom"},
+    {kScriptAllowStale, "allow-stale"},
+    {kScriptNoCluster, "no-cluster"},
+    {kScriptAllowCrossSlot, "allow-cross-slot-keys"},
+};
+// The flag named `name` (0 if none): the shebang compares case-sensitively,
+// redis.register_function ignores case.
+uint32_t script_flag(std::string_view name, bool ignore_case);
+
+// Building blocks of the sandbox, for the FUNCTION engine's load-time environment.
+// Pushes {err=msg}.
+void sandbox_push_error(lua_State* L, std::string_view msg);
+// Replaces the table on the top of the stack by a read-only proxy over it; with strict_reads
+// reading a missing field is an error too (Redis's FUNCTION LOAD library API).
+void sandbox_make_readonly(lua_State* L, bool strict_reads);
+// Sets log, LOG_*, REDIS_VERSION and REDIS_VERSION_NUM in the table on the top of the stack.
+void sandbox_add_log_api(lua_State* L);
+// Pushes an array of strings (KEYS, ARGV, a function's keys and args).
+void sandbox_push_strings(lua_State* L, std::span<const std::string_view> items);
+// Pops a table that global reads resolve to from now on; pushes the previous one.
+void sandbox_swap_globals(lua_State* L);
+// A Lua error value as Redis reports it: a string gets "ERR ", a table gives its err field.
+std::string sandbox_error_text(lua_State* L, int idx);
+
 class ScriptEngine {
  public:
   explicit ScriptEngine(Server& s);
@@ -37,6 +87,13 @@ class ScriptEngine {
 
   // EVAL / EVAL_RO (by_sha=false) and EVALSHA / EVALSHA_RO.
   void eval(CommandContext& ctx, bool by_sha, bool read_only);
+  // Runs the Lua function under its nargs arguments on L's stack (popping them) as the
+  // script `name` for ctx's client, and replies with its result or error. The one place
+  // every EVAL and FCALL runs.
+  void run(CommandContext& ctx, lua_State* L, int nargs, std::string_view name, bool read_only,
+           bool is_eval);
+  // A fresh Lua state with the sandbox and the redis library bound to this engine.
+  lua_State* new_state();
   // SCRIPT LOAD: compiles and caches; returns the sha, or "" with *err set.
   std::string load(std::string_view body, std::string* err);
   bool exists(std::string_view sha) const { return scripts_.count(std::string(sha)) > 0; }
@@ -52,6 +109,12 @@ class ScriptEngine {
   std::string_view kill(bool eval_kill);
   // The count hook's work; true when the script must be aborted (killed).
   bool check_busy();
+  // While running: EVAL or a function, its name (sha or function name), the caller's
+  // command and the start time in unix ms (FUNCTION STATS).
+  bool running_eval() const { return running_eval_; }
+  const std::string& running_name() const { return current_name_; }
+  const CommandContext* caller() const { return caller_; }
+  int64_t started_ms() const { return started_ms_; }
   size_t cached() const { return scripts_.size(); }
   size_t memory() const;
 
@@ -67,18 +130,22 @@ class ScriptEngine {
 
   Server& server_;
   lua_State* L_ = nullptr;
-  std::unordered_map<std::string, size_t> scripts_;  // sha -> body size
-  std::unique_ptr<Client> client_;                   // the script's client
+  struct CachedScript {
+    size_t size;
+    uint32_t flags;  // ScriptFlag bits from the shebang
+  };
+  std::unordered_map<std::string, CachedScript> scripts_;  // by sha
+  std::unique_ptr<Client> client_;                         // the script's client
   bool running_ = false;
-  bool running_function_ = false;  // FCALL (vs EVAL): picks the BUSY / KILL texts
-  bool timed_out_ = false;         // past busy-reply-threshold
-  bool killed_ = false;            // SCRIPT KILL armed
-  bool wrote_ = false;             // ran a write command: not killable any more
-  int64_t start_ms_ = 0;
-  Client* caller_ = nullptr;  // not read from while its script is busy
+  bool timed_out_ = false;  // past busy-reply-threshold
+  bool killed_ = false;     // SCRIPT KILL / FUNCTION KILL armed
+  bool wrote_ = false;      // ran a write command: not killable any more
   bool read_only_ = false;
   int caller_proto_ = 2;
-  std::string current_sha_;
+  bool running_eval_ = false;
+  const CommandContext* caller_ = nullptr;  // its client is not read while the script is busy
+  int64_t started_ms_ = 0;
+  std::string current_name_;
   std::string call_error_;  // outlives run_call(): the message a redis.call error raises
 };
 

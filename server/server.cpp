@@ -16,6 +16,7 @@
 #include <fstream>
 #include <random>
 
+#include "server/functions.h"
 #include "server/log.h"
 #include "server/scripting.h"
 
@@ -126,6 +127,7 @@ Server::Server(Config cfg) : cfg_(std::move(cfg)), loop_(uv_default_loop()) {
   storage::set_hash_seed(seed);
   keyspace_ = std::make_unique<storage::Keyspace>(cfg_.databases, this);
   scripts_ = std::make_unique<ScriptEngine>(*this);
+  functions_ = std::make_unique<FunctionEngine>(*scripts_);
   static const char* hex = "0123456789abcdef";
   for (int i = 0; i < 40; ++i) run_id_ += hex[rd() & 15];
   start_ms_ = now_ms();

@@ -32,6 +32,7 @@ namespace dq::server {
 
 struct CommandContext;
 class ScriptEngine;
+class FunctionEngine;
 
 struct Stats {
   uint64_t total_connections = 0;
@@ -96,6 +97,7 @@ class Server : public storage::KeyspaceObserver {
   BlockingManager& blocking() { return blocking_; }
   PubSubHub& pubsub() { return pubsub_; }
   ScriptEngine& scripts() { return *scripts_; }
+  FunctionEngine& functions() { return *functions_; }
 
   // WATCH: (db, key) -> clients watching it; a change dirties them (EXEC fails).
   void watch_key(Client* c, int db, std::string_view key);
@@ -158,6 +160,7 @@ class Server : public storage::KeyspaceObserver {
   BlockingManager blocking_{*this};
   PubSubHub pubsub_{*this};
   std::unique_ptr<ScriptEngine> scripts_;
+  std::unique_ptr<FunctionEngine> functions_;  // after scripts_: built from it
   struct WatchKeyHash {
     size_t operator()(const std::pair<int, std::string>& k) const {
       return std::hash<std::string>()(k.second) ^ static_cast<size_t>(k.first);

@@ -60,7 +60,7 @@ def wait_busy(port):
     def busy():
         c = RawClient(port)
         try:
-            return c.cmd("PING") == BUSY
+            return c.cmd("PING").startswith(b"-BUSY ")
         finally:
             c.close()
     assert wait_for(busy, timeout=10, interval=0.05)
@@ -198,3 +198,46 @@ def test_threshold_config_and_alias():
         raw.close()
     finally:
         s.stop()
+
+
+BUSY_FUNCTION = (b"-BUSY Redis is busy running a script. You can only call FUNCTION KILL or "
+                 b"SHUTDOWN NOSAVE.\r\n")
+SPIN_LIBRARY = ("#!lua name=spinlib\n"
+                "redis.register_function('spin', function(keys, args)\n"
+                "  local i = 0 while true do i = i + 1 end\n"
+                "end)\n")
+
+
+def test_function_kill(srv):
+    c = RawClient(srv.port)
+    assert c.cmd("FUNCTION", "LOAD", "REPLACE", SPIN_LIBRARY) == b"$7\r\nspinlib\r\n"
+    assert c.cmd("FUNCTION", "KILL") == b"-NOTBUSY No scripts in execution right now.\r\n"
+    ev = Eval(srv.port, "FCALL", "spin", "0")
+    other = wait_busy(srv.port)
+    try:
+        assert other.cmd("GET", "x") == BUSY_FUNCTION
+        assert other.cmd("SCRIPT", "KILL") == BUSY_FUNCTION  # SCRIPT KILL cannot end a function
+        stats = other.cmd("FUNCTION", "STATS")
+        assert stats.startswith(b"*4\r\n$14\r\nrunning_script\r\n*6\r\n$4\r\nname\r\n$4\r\nspin"
+                                b"\r\n$7\r\ncommand\r\n*3\r\n$5\r\nFCALL\r\n$4\r\nspin\r\n$1\r\n0"
+                                b"\r\n$11\r\nduration_ms\r\n:")
+        assert other.cmd("FUNCTION", "KILL") == b"+OK\r\n"
+        assert ev.join() == (b"-ERR Script killed by user with SCRIPT KILL... script: spin, on "
+                             b"@user_function:3.\r\n")
+        assert other.cmd("FCALL", "spin", "x") == b"-ERR Bad number of keys provided\r\n"
+    finally:
+        other.close()
+        c.cmd("FUNCTION", "FLUSH")
+        c.close()
+
+
+def test_function_commands_during_busy_eval(srv):
+    ev = Eval(srv.port, "EVAL", SPIN, "0")
+    other = wait_busy(srv.port)
+    try:
+        assert other.cmd("FUNCTION", "KILL") == BUSY  # FUNCTION KILL cannot end an EVAL
+        assert other.cmd("FUNCTION", "STATS") == BUSY
+        assert other.cmd("SCRIPT", "KILL") == b"+OK\r\n"
+        assert ev.join().startswith(b"-ERR Script killed by user with SCRIPT KILL...")
+    finally:
+        other.close()

@@ -9,7 +9,8 @@ Fixtures (pytest):
   start_server(**directives) -> ServerProc   a fresh dq-server with extra directives
 
 Helpers: RawClient.cmd(*args) -> raw reply bytes; RawClient.send(bytes); read_reply_bytes();
-cli(port, *args) runs redis-cli.
+cli(port, *args) runs redis-cli; diff_stream((dq, ref), commands) pipelines the same commands
+to two RawClients and asserts equal reply bytes one by one.
 """
 import os
 import shutil
@@ -29,7 +30,8 @@ REDIS_CLI = shutil.which("redis-cli") or "/usr/bin/redis-cli"
 
 __all__ = [
     "server", "r", "raw", "redis_ref", "ref", "start_server", "ServerProc", "RawClient",
-    "free_port", "cli", "encode_command", "wait_for", "DQ_SERVER", "REDIS_SERVER", "REDIS_CLI",
+    "free_port", "cli", "encode_command", "diff_stream", "wait_for", "DQ_SERVER", "REDIS_SERVER",
+    "REDIS_CLI",
 ]
 
 
@@ -121,6 +123,18 @@ def encode_command(*args):
             a = str(a).encode()
         out.append(b"$%d\r\n%s\r\n" % (len(a), a))
     return b"".join(out)
+
+
+def diff_stream(pair, stream):
+    """Sends every command of stream to both RawClients of pair (dq, reference), pipelined,
+    and asserts the raw replies are equal, command by command."""
+    a, b = pair
+    payload = b"".join(encode_command(*c) for c in stream)
+    a.send(payload)
+    b.send(payload)
+    for c in stream:
+        ra, rb = a.read_reply_bytes(), b.read_reply_bytes()
+        assert ra == rb, "%r: dq %r != redis %r" % (c, ra, rb)
 
 
 class RawClient:

@@ -1,0 +1,56 @@
+// rdb_format.h — the pieces of Redis's RDB serialization that payloads exchanged with Redis
+// need: CRC-64 (Jones polynomial, as Redis's crc64.c), the length and string encodings
+// (6/14/32/64-bit lengths; int8/16/32 and LZF-compressed strings), and the DUMP-style footer
+// (2-byte RDB version + CRC-64 of everything before it, both little-endian).
+//
+// FUNCTION DUMP / RESTORE use them, so a payload dumped by Redis 7 restores into dq and
+// back. Writers never compress; readers accept every encoding Redis writes.
+// Must not include: anything beyond the standard library.
+// Invariant: readers never read past the end of their input (truncated or lying lengths
+// fail instead).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace dq::storage::rdb {
+
+inline constexpr uint16_t kVersion = 11;  // Redis 7.2's RDB_VERSION
+inline constexpr uint8_t kOpFunctionPreGa = 246;
+inline constexpr uint8_t kOpFunction2 = 245;
+
+// Redis's crc64 (crc-64-jones, reflected, no final xor): crc64(0, "123456789") ==
+// 0xe9c6d914c4b8d9ca.
+uint64_t crc64(uint64_t crc, std::string_view data);
+
+void append_length(std::string& out, uint64_t len);
+// A raw (uncompressed) string: its length, then its bytes.
+void append_string(std::string& out, std::string_view s);
+// Appends the version and the CRC-64 of everything in out so far.
+void append_footer(std::string& out);
+
+// Checks a footer as Redis's verifyDumpPayload: at least 10 bytes, version <= kVersion, and
+// the checksum. Returns false if any fails.
+bool verify_footer(std::string_view payload, uint16_t* version = nullptr);
+
+// Reads from a buffer; each read fails (returns false) rather than overrun.
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : in_(in) {}
+  size_t remaining() const { return in_.size() - pos_; }
+  bool byte(uint8_t* out);
+  bool string(std::string* out);
+
+ private:
+  // A length, or (*encoded set) the code of a special string encoding.
+  bool length(uint64_t* len, bool* encoded);
+  std::string_view in_;
+  size_t pos_ = 0;
+};
+
+// LZF decompression (the format of liblzf, which Redis uses): exactly out_len bytes must
+// come out of in. Returns false on malformed input.
+bool lzf_decompress(std::string_view in, size_t out_len, std::string* out);
+
+}  // namespace dq::storage::rdb
