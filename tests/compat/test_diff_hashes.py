@@ -10,7 +10,7 @@ import random
 
 import pytest
 
-from dqtest import encode_command
+from dqtest import diff_stream
 
 
 @pytest.fixture
@@ -26,16 +26,6 @@ def pair(server, redis_ref):
         c.cmd("CONFIG", "SET", "hash-max-listpack-entries", "128")
         c.cmd("CONFIG", "SET", "hash-max-listpack-value", "64")
         c.close()
-
-
-def run_stream(pair, stream):
-    a, b = pair
-    payload = b"".join(encode_command(*c) for c in stream)
-    a.send(payload)
-    b.send(payload)
-    for c in stream:
-        ra, rb = a.read_reply_bytes(), b.read_reply_bytes()
-        assert ra == rb, "%r: dq %r != redis %r" % (c, ra, rb)
 
 
 LONG = "x" * 65
@@ -165,14 +155,14 @@ STREAMS = {
 
 @pytest.mark.parametrize("name", sorted(STREAMS))
 def test_stream_resp2(pair, name):
-    run_stream(pair, STREAMS[name])
+    diff_stream(pair, STREAMS[name])
 
 
 @pytest.mark.parametrize("name", sorted(STREAMS))
 def test_stream_resp3(pair, name):
     for c in pair:
         c.cmd("HELLO", "3")
-    run_stream(pair, STREAMS[name])
+    diff_stream(pair, STREAMS[name])
 
 
 def random_field(rng):
@@ -230,7 +220,7 @@ def test_random_listpack_streams_byte_for_byte(pair, seed):
     # Short values and few fields: every hash stays listpack, so even ordered replies match.
     rng = random.Random(seed)
     stream = [random_command(rng, rng.choice(["h1", "h2"]), True, False) for _ in range(600)]
-    run_stream(pair, stream)
+    diff_stream(pair, stream)
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -243,7 +233,7 @@ def test_random_streams_across_conversions(pair, seed):
         c.cmd("CONFIG", "SET", "hash-max-listpack-value", "16")
     stream = [random_command(rng, rng.choice(["h1", "h2", "h3"]), False, True)
               for _ in range(800)]
-    run_stream(pair, stream)
+    diff_stream(pair, stream)
     a, b = pair
     for key in ("h1", "h2", "h3"):
         assert sorted_pairs(a, key) == sorted_pairs(b, key)

@@ -7,7 +7,8 @@ import random
 
 import pytest
 
-from dqtest import DQ_SERVER, REDIS_SERVER, ServerProc, encode_command, wait_for
+from dqtest import (DQ_SERVER, REDIS_SERVER, ServerProc, diff_stream, encode_command,
+                    wait_for)
 
 
 @pytest.fixture
@@ -18,16 +19,6 @@ def pair(server, redis_ref):
     yield a, b
     a.close()
     b.close()
-
-
-def run_stream(pair, stream):
-    a, b = pair
-    payload = b"".join(encode_command(*c) for c in stream)
-    a.send(payload)
-    b.send(payload)
-    for c in stream:
-        ra, rb = a.read_reply_bytes(), b.read_reply_bytes()
-        assert ra == rb, "%r: dq %r != redis %r" % (c, ra, rb)
 
 
 WRONGTYPE = [
@@ -157,13 +148,13 @@ STREAMS = {
 
 @pytest.mark.parametrize("name", sorted(STREAMS))
 def test_stream(pair, name):
-    run_stream(pair, STREAMS[name])
+    diff_stream(pair, STREAMS[name])
 
 
 def test_resp3_nulls(pair):
     for c in pair:
         c.cmd("HELLO", "3")
-    run_stream(pair, [
+    diff_stream(pair, [
         ("LPOP", "n"), ("LPOP", "n", "2"), ("LMPOP", "1", "n", "LEFT"), ("BLPOP", "n", "0.01"),
         ("BLMOVE", "n", "m", "LEFT", "LEFT", "0.01"), ("BLMPOP", "0.01", "1", "n", "LEFT"),
         ("LPOS", "n", "a"), ("LPOS", "n", "a", "COUNT", "0"), ("LINDEX", "n", "0"),
@@ -228,7 +219,7 @@ def random_stream(seed, n):
 
 def run_chunked(pair, stream):
     for i in range(0, len(stream), 200):
-        run_stream(pair, stream[i:i + 200])
+        diff_stream(pair, stream[i:i + 200])
 
 
 @pytest.mark.parametrize("seed", [1, 2])

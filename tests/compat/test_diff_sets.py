@@ -11,7 +11,7 @@ import random
 
 import pytest
 
-from dqtest import encode_command
+from dqtest import diff_stream
 
 
 @pytest.fixture(params=[2, 3], ids=["resp2", "resp3"])
@@ -52,13 +52,7 @@ def same(ra, rb, ordered):
 
 
 def run_stream(pair, stream, ordered):
-    a, b = pair
-    payload = b"".join(encode_command(*c) for c in stream)
-    a.send(payload)
-    b.send(payload)
-    for c in stream:
-        ra, rb = a.read_reply_bytes(), b.read_reply_bytes()
-        assert same(ra, rb, ordered), "%r: dq %r != redis %r" % (c, ra, rb)
+    diff_stream(pair, stream, same=lambda ra, rb: same(ra, rb, ordered))
 
 
 # Integer members only: replies compared byte for byte.

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from dqtest import encode_command
+from dqtest import diff_stream
 
 
 @pytest.fixture
@@ -15,16 +15,6 @@ def pair(server, redis_ref):
     yield a, b
     a.close()
     b.close()
-
-
-def run_stream(pair, stream):
-    a, b = pair
-    payload = b"".join(encode_command(*c) for c in stream)
-    a.send(payload)
-    b.send(payload)
-    for c in stream:
-        ra, rb = a.read_reply_bytes(), b.read_reply_bytes()
-        assert ra == rb, "%r: dq %r != redis %r" % (c, ra, rb)
 
 
 STREAMS = {
@@ -74,13 +64,13 @@ STREAMS = {
 
 @pytest.mark.parametrize("name", sorted(STREAMS))
 def test_stream(pair, name):
-    run_stream(pair, STREAMS[name])
+    diff_stream(pair, STREAMS[name])
 
 
 def test_resp3_exec_and_null(pair):
     for c in pair:
         c.cmd("HELLO", "3")
-    run_stream(pair, [
+    diff_stream(pair, [
         ("MULTI",), ("SET", "k", "v"), ("LPOP", "nokey", "1"), ("EXEC",),
         ("WATCH", "k"), ("SET", "k", "w"), ("MULTI",), ("PING",), ("EXEC",),
     ])

@@ -10,7 +10,7 @@ import random
 
 import pytest
 
-from dqtest import encode_command
+from dqtest import diff_stream
 
 
 @pytest.fixture
@@ -22,19 +22,6 @@ def pair(server, redis_ref):
     yield a, b
     a.close()
     b.close()
-
-
-def run_stream(pair, stream, resp3=False):
-    a, b = pair
-    if resp3:
-        for c in (a, b):
-            c.cmd("HELLO", "3")
-    payload = b"".join(encode_command(*c) for c in stream)
-    a.send(payload)
-    b.send(payload)
-    for c in stream:
-        ra, rb = a.read_reply_bytes(), b.read_reply_bytes()
-        assert ra == rb, "%r: dq %r != redis %r" % (c, ra, rb)
 
 
 SEED = [("ZADD", "z", "1", "a", "2", "b", "3", "c", "4", "d", "5", "e", "-inf", "lo", "+inf",
@@ -212,12 +199,12 @@ STREAMS = {
 
 @pytest.mark.parametrize("name", sorted(STREAMS))
 def test_stream_resp2(pair, name):
-    run_stream(pair, STREAMS[name])
+    diff_stream(pair, STREAMS[name])
 
 
 @pytest.mark.parametrize("name", sorted(STREAMS))
 def test_stream_resp3(pair, name):
-    run_stream(pair, STREAMS[name], resp3=True)
+    diff_stream(pair, STREAMS[name], resp3=True)
 
 
 # A 10-member listpack limit so the random stream crosses conversions both ways.
@@ -291,4 +278,4 @@ def test_random_stream(pair, seed, limit):
     stream.append(("ZRANGE", "lex", "0", "-1"))
     for k in keys:
         stream.append(("ZRANGE", k, "0", "-1", "WITHSCORES"))
-    run_stream(pair, stream)
+    diff_stream(pair, stream)
