@@ -253,15 +253,25 @@ Client* Server::client_by_id(uint64_t id) const {
   return it == clients_.end() ? nullptr : it->second;
 }
 
-void Server::on_connection(uv_stream_t* listener, ClientKind kind) {
+Client* Server::new_client(ClientKind kind) {
   auto* c = new Client(this, kind);
   int r;
   if (kind == ClientKind::Tcp)
     r = uv_tcp_init(loop_, &c->handle.tcp);
   else
     r = uv_pipe_init(loop_, &c->handle.pipe, 0);
+  if (r != 0) {
+    delete c;  // the handle was never registered with the loop
+    return nullptr;
+  }
   c->handle.tcp.data = c;
-  if (r != 0 || uv_accept(listener, c->stream()) != 0) {
+  return c;
+}
+
+void Server::on_connection(uv_stream_t* listener, ClientKind kind) {
+  Client* c = new_client(kind);
+  if (!c) return;
+  if (uv_accept(listener, c->stream()) != 0) {
     uv_close(c->uvhandle(), ServerCallbacks::closed);
     return;
   }
@@ -269,25 +279,15 @@ void Server::on_connection(uv_stream_t* listener, ClientKind kind) {
 }
 
 void Server::adopt_connection(int fd, ClientKind kind) {
-  auto* c = new Client(this, kind);
-  int r;
-  if (kind == ClientKind::Tcp)
-    r = uv_tcp_init(loop_, &c->handle.tcp);
-  else
-    r = uv_pipe_init(loop_, &c->handle.pipe, 0);
-  if (r != 0) {
-    ::close(fd);
-    delete c;
-    return;
-  }
-  c->handle.tcp.data = c;
-  if (kind == ClientKind::Tcp)
+  Client* c = new_client(kind);
+  int r = -1;
+  if (c && kind == ClientKind::Tcp)
     r = uv_tcp_open(&c->handle.tcp, fd);
-  else
+  else if (c)
     r = uv_pipe_open(&c->handle.pipe, fd);
   if (r != 0) {
     ::close(fd);
-    uv_close(c->uvhandle(), ServerCallbacks::closed);
+    if (c) uv_close(c->uvhandle(), ServerCallbacks::closed);
     return;
   }
   register_client(c, kind);

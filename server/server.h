@@ -130,6 +130,8 @@ class Server : public storage::KeyspaceObserver {
 
  private:
   friend struct ServerCallbacks;
+  // A Client whose libuv handle is initialized (nullptr if libuv refuses).
+  Client* new_client(ClientKind kind);
   void on_connection(uv_stream_t* listener, ClientKind kind);
   // A connection accepted outside libuv (while a script is busy): wraps the socket.
   void adopt_connection(int fd, ClientKind kind);
