@@ -376,6 +376,13 @@ STREAMS = {
         ("XGROUP", "DESTROY", "str", "g"), ("XINFO", "GROUPS", "str"), ("XINFO", "GROUPS", "nokey2"),
         ("XINFO", "GROUPS"), ("XINFO", "FOO", "s"), ("XINFO", "STREAM", "nokey2"),
         ("XINFO", "STREAM", "s", "FOO"), ("XINFO", "STREAM", "str"),
+        ("XINFO", "STREAM", "s", "FULL", "COUNT"), ("XINFO", "STREAM", "s", "FULL", "FOO", "1"),
+        ("XINFO", "STREAM", "s", "FULL", "COUNT", "x"), ("XINFO", "STREAM", "s", "FULL", "COUNT", "1", "FOO"),
+        ("XINFO", "STREAM", "s", "FULL", "1"), ("XINFO", "STREAM", "s", "FULL", "COUNT", "1", "COUNT", "2"),
+        ("XINFO", "STREAM", "nokey2", "FULL"), ("XINFO", "STREAM", "str", "FULL"),
+        ("XINFO", "CONSUMERS", "nokey2", "g"), ("XINFO", "CONSUMERS", "s", "nog"),
+        ("XINFO", "CONSUMERS", "str", "g"), ("XINFO", "CONSUMERS", "s"), ("XINFO", "CONSUMERS", "s", "g2"),
+        ("XINFO", "CONSUMERS", "s", "g2", "x"), ("XINFO", "HELP", "x"),
     ],
     "lag": SEED + [
         ("XGROUP", "CREATE", "s", "g", "0"), ("XINFO", "GROUPS", "s"),
