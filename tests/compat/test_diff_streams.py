@@ -32,6 +32,7 @@ def pair(server, redis_ref):
     for c in (a, b):
         c.cmd("FLUSHALL")
         c.cmd("CONFIG", "SET", "stream-node-max-entries", DEFAULT_NODE_ENTRIES)
+        c.cmd("CONFIG", "SET", "stream-node-max-bytes", "4096")
     yield a, b
     a.close()
     b.close()
@@ -530,7 +531,9 @@ STREAMS = {
         ("XGROUP", "DESTROY", "s3", "g"), ("XLEN", "s2"), ("XLEN", "s3"), ("XINFO", "GROUPS", "s2"),
         ("XINFO", "GROUPS", "s3"), xinfo("s2"), xinfo("s3"), ("COPY", "s2", "t"), ("COPY", "s2", "t", "REPLACE"),
         ("XRANGE", "t", "-", "+"), ("XPENDING", "t", "g"), ("XACK", "t", "g", "1-1"), ("XPENDING", "s2", "g"),
-        ("EXPIRE", "s2", "100"), ("PERSIST", "s2"), ("PEXPIRE", "s2", "0"), ("EXISTS", "s2"),
+        ("EXPIRE", "s2", "100"), ("PERSIST", "s2"), ("EXPIRE", "s2", "100"), ("XADD", "s2", "7-0", "a", "1"),
+        ("XTRIM", "s2", "MAXLEN", "1"), ("XGROUP", "CREATE", "s2", "g9", "0"), ("PERSIST", "s2"),
+        ("PEXPIRE", "s2", "0"), ("EXISTS", "s2"),
         ("DEL", "s3"), ("UNLINK", "t"), ("EXISTS", "s3", "t"),
         ("XADD", "d", "1-1", "a", "1"), ("MOVE", "d", "1"), ("EXISTS", "d"), ("SELECT", "1"), ("XLEN", "d"),
         ("SELECT", "0"), ("RENAMENX", "list", "str"), ("RENAME", "list", "str"), ("TYPE", "str"),
@@ -596,11 +599,29 @@ def test_node_config(pair):
 
 # ---- seeded random streams ----------------------------------------------------------------
 
-def _random_ops(rnd, node_entries, n_ops):
+def _small_fields(rnd):
+    return rnd.choice([["f", "v"], ["f", "w"], ["f", "v", "g", "x"], ["h", "1"], ["f", "123456"], ["", ""]])
+
+
+def _sized_fields(rnd):
+    """Values of every listpack flavour (small/large/negative integers, short and long
+    strings), so that blocks fill by bytes as well as by count."""
+    out = []
+    for _ in range(rnd.choice([1, 1, 2, 3, 5])):
+        out.append(rnd.choice(["f", "g", "field%d" % rnd.randint(0, 3), "x" * rnd.randint(1, 70)]))
+        out.append(rnd.choice([
+            str(rnd.randint(0, 127)), str(rnd.randint(-5000, 5000)), str(rnd.randint(-2**40, 2**40)),
+            str(rnd.randint(2**62, 2**63 - 1)), "-0", "007", "v" * rnd.randint(0, 20),
+            "w" * rnd.randint(40, 200), "z" * rnd.randint(300, 5000)]))
+    return out
+
+
+def _random_ops(rnd, node_entries, n_ops, node_bytes=4096, fields=_small_fields):
     keys = ["k1", "k2"]
     last = {k: [0, 0] for k in keys}      # highest ID handed out per key (ms, seq)
     used = {k: [] for k in keys}          # IDs added (some since deleted)
-    stream = [("CONFIG", "SET", "stream-node-max-entries", str(node_entries))]
+    stream = [("CONFIG", "SET", "stream-node-max-entries", str(node_entries)),
+              ("CONFIG", "SET", "stream-node-max-bytes", str(node_bytes))]
 
     def next_id(k):
         ms, seq = last[k]
@@ -637,7 +658,6 @@ def _random_ops(rnd, node_entries, n_ops):
             args += ["LIMIT", str(rnd.randint(0, 3 * node_entries))]
         return args
 
-    fields = [["f", "v"], ["f", "w"], ["f", "v", "g", "x"], ["h", "1"], ["f", "123456"], ["", ""]]
     for _ in range(n_ops):
         k = rnd.choice(keys)
         op = rnd.randrange(20)
@@ -656,7 +676,7 @@ def _random_ops(rnd, node_entries, n_ops):
                 used[k].append("%d-%d" % (ms, seq))
             else:
                 args.append(next_id(k))
-            stream.append(tuple(args + rnd.choice(fields)))
+            stream.append(tuple(args + fields(rnd)))
         elif op < 11:
             stream.append(("XDEL", k) + tuple(some_id(k) for _ in range(rnd.randint(1, 4))))
         elif op == 11:
@@ -688,6 +708,15 @@ def _random_ops(rnd, node_entries, n_ops):
 @pytest.mark.parametrize("seed,node_entries", [(1, 100), (2, 2), (3, 3), (4, 5), (5, 8)])
 def test_random_stream(pair, seed, node_entries):
     run_stream(pair, _random_ops(random.Random(seed), node_entries, 700))
+
+
+# Blocks closed by size (stream-node-max-bytes, Redis's listpack sizes) as well as by count;
+# 0 means no byte limit.
+@pytest.mark.parametrize("seed,node_entries,node_bytes", [
+    (21, 100, 4096), (22, 100, 300), (23, 10, 1000), (24, 100, 0), (25, 0, 2000)])
+def test_random_stream_sized(pair, seed, node_entries, node_bytes):
+    stream = _random_ops(random.Random(seed), node_entries, 500, node_bytes, _sized_fields)
+    run_stream(pair, stream + [("CONFIG", "SET", "stream-node-max-bytes", "4096")])
 
 
 def _random_group_ops(rnd, n_ops):
