@@ -729,6 +729,10 @@ def _random_group_ops(rnd, n_ops):
         ids.append("%d-0" % ms)
         stream.append(("XADD", "s", ids[-1], "n", str(i)))
     stream += [("XGROUP", "CREATE", "s", "g", "0"), ("XGROUP", "CREATE", "s", "h", "$")]
+    # Consumers exist from the start and are re-created right after DELCONSUMER: Redis 7.0
+    # creates a consumer only when it is served or claims something, 7.2 on every XREADGROUP /
+    # XCLAIM / XAUTOCLAIM, which XINFO GROUPS would show.
+    stream += [("XGROUP", "CREATECONSUMER", "s", g, c) for g in ("g", "h") for c in consumers]
 
     def some_id():
         return rnd.choice(ids) if rnd.random() < 0.8 else "%d-%d" % (rnd.randint(0, ms + 1), rnd.randint(0, 1))
@@ -769,9 +773,10 @@ def _random_group_ops(rnd, n_ops):
         elif op == 12:
             stream.append(("XINFO", "GROUPS", "s"))
         elif op == 13:
-            stream.append(rnd.choice([("XGROUP", "DELCONSUMER", "s", g, c),
-                                      ("XGROUP", "CREATECONSUMER", "s", g, c),
-                                      ("XGROUP", "SETID", "s", g, some_id())]))
+            if rnd.random() < 0.5:
+                stream += [("XGROUP", "DELCONSUMER", "s", g, c), ("XGROUP", "CREATECONSUMER", "s", g, c)]
+            else:
+                stream.append(("XGROUP", "SETID", "s", g, some_id()))
         elif op == 14:
             stream.append(("XTRIM", "s", "MAXLEN", rnd.choice(["=", "~"]), str(rnd.randint(3, 15))))
         else:

@@ -1,9 +1,8 @@
 """Blocking XREAD and XREADGROUP with several real connections: service by XADD (also inside
 MULTI/EXEC and scripts), FIFO among group readers, BLOCK 0 and timeouts in ms (RESP2 `*-1`,
 RESP3 `_`), `$` taken at block time, BLOCK acting non-blocking inside MULTI (and refused in
-scripts, as 7.0 and 7.2 do), the
-key deleted / retyped / its group destroyed under a waiting XREADGROUP, CLIENT UNBLOCK,
-disconnects.
+scripts, as 7.0 and 7.2 do), the key deleted / retyped / its group destroyed under a waiting
+XREADGROUP, CLIENT UNBLOCK, disconnects.
 
 Every test runs against dq AND against Debian's redis-server (the `srv` fixture is
 parametrized): a test that fails on redis-server is wrong. Where Redis 7.2 changed the
