@@ -789,3 +789,35 @@ def _random_group_ops(rnd, n_ops):
 @pytest.mark.parametrize("seed", [11, 12, 13])
 def test_random_groups(pair, seed):
     run_stream(pair, _random_group_ops(random.Random(seed), 400))
+
+
+# ---- WATCH: which stream commands dirty a watched key ---------------------------------------
+
+WATCH_SETUP = [("XADD", "s", "1-0", "f", "v"), ("XADD", "s", "2-0", "f", "v"),
+               ("XGROUP", "CREATE", "s", "g", "0")]
+WATCH_ACTIONS = [
+    ("XADD", "s", "3-0", "f", "v"), ("XADD", "s", "1-0", "f", "v"), ("XADD", "s", "MAXLEN", "0", "3-0", "f", "v"),
+    ("XADD", "t", "1-0", "f", "v"), ("XDEL", "s", "9-0"), ("XDEL", "s", "1-0"), ("XTRIM", "s", "MAXLEN", "5"),
+    ("XTRIM", "s", "MAXLEN", "1"), ("XTRIM", "s", "MINID", "2-0"), ("XREAD", "STREAMS", "s", "0"),
+    ("XRANGE", "s", "-", "+"), ("XREVRANGE", "s", "+", "-"), ("XLEN", "s"), ("XINFO", "STREAM", "s"),
+    ("XINFO", "GROUPS", "s"), ("DEL", "s"), ("RENAME", "s", "u"), ("EXPIRE", "s", "100"),
+]
+
+
+@pytest.mark.parametrize("action", WATCH_ACTIONS, ids=lambda a: "_".join(a[:3]))
+def test_watch(server, redis_ref, action):
+    conns = [(srv.raw(), srv.raw()) for srv in (server, redis_ref)]
+    try:
+        replies = []
+        for watcher, actor in conns:
+            watcher.cmd("FLUSHALL")
+            for c in WATCH_SETUP:
+                watcher.cmd(*c)
+            out = [watcher.cmd("WATCH", "s"), actor.cmd(*action), watcher.cmd("MULTI"),
+                   watcher.cmd("XLEN", "s"), watcher.cmd("EXEC")]
+            replies.append(out)
+        assert replies[0] == replies[1], "%r: dq %r != redis %r" % (action, replies[0], replies[1])
+    finally:
+        for pair_ in conns:
+            for c in pair_:
+                c.close()
