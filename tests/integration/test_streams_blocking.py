@@ -452,6 +452,41 @@ def test_xreadgroup_key_renamed_away(srv, r, clients):
     assert err(c.read_reply_bytes()) == expected
 
 
+def test_xreadgroup_key_expired(srv, r, clients):
+    r.xgroup_create("s", "g", id="$", mkstream=True)
+    c = clients()
+    block(c, "XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">")
+    wait_blocked(r, 1)
+    r.pexpire("s", 50)
+    expected = nogroup72("s", "g") if srv.v72 else "UNBLOCKED the stream key no longer exists"
+    assert err(c.read_reply_bytes()) == expected     # active expiry, no access needed
+
+
+@pytest.mark.parametrize("other", ["empty", "list", "stream-without-group"])
+def test_xreadgroup_db_swapped(srv, r, clients, other):
+    r.xgroup_create("s", "g", id="$", mkstream=True)
+    r1 = srv.client(db=1)
+    r1.flushdb()
+    if other == "list":
+        r1.rpush("s", "x")
+    elif other == "stream-without-group":
+        r1.xadd("s", {"f": "v"}, id="1-0")
+    c = clients()
+    block(c, "XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">")
+    wait_blocked(r, 1)
+    assert r.swapdb(0, 1)
+    r1.close()
+    if other == "list" and srv.v72:
+        expected = "WRONGTYPE Operation against a key holding the wrong kind of value"
+    elif srv.v72:
+        expected = nogroup72("s", "g")
+    elif other == "stream-without-group":
+        expected = "NOGROUP the consumer group this client was blocked on no longer exists"
+    else:
+        expected = "UNBLOCKED the stream key no longer exists"
+    assert err(c.read_reply_bytes()) == expected
+
+
 def test_xreadgroup_key_overwritten_by_string(srv, r, clients):
     r.xgroup_create("s", "g", id="$", mkstream=True)
     c = clients()
