@@ -27,6 +27,7 @@ struct CommandContext {
   bool retry = false;          // re-run of a blocked command after a wake-up
   bool still_blocked = false;  // set by block() during a retry that found nothing
   bool in_exec = false;        // running inside EXEC: blocking commands don't block
+  bool in_script = false;      // called by a Lua script (redis.call)
 
   protocol::ReplyWriter& reply() { return client.reply; }
   storage::Db& db() { return *client.db; }

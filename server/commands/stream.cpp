@@ -286,6 +286,10 @@ void xread_generic(CommandContext& ctx, bool group_mode) {
     size_t moreargs = argc - i - 1;
     std::string_view o = ctx.arg(i);
     if (arg_is(o, "block") && moreargs) {
+      // Redis 7 refuses BLOCK in scripts outright (MULTI just does not block).
+      if (ctx.in_script)
+        return ctx.error_fmt("ERR {} command is not allowed with BLOCK option from scripts",
+                             ctx.arg(0));
       ++i;
       if (!ctx.timeout_ms_arg(i, &deadline)) return;
     } else if (arg_is(o, "count") && moreargs) {
