@@ -197,6 +197,8 @@ def test_xinfo_stream_full_count(r):
     assert [e[0] for e in top[b"entries"]] == [b"1-0", b"2-0"]
     _, g = pairs(top[b"groups"][0])
     assert [p[0] for p in g[b"pending"]] == [b"1-0", b"2-0"]
+    _, top = pairs(r.execute_command("XINFO", "STREAM", "s", "FULL", "COUNT", "-1"))
+    assert len(top[b"entries"]) == 10                       # negative: the default
     _, top = pairs(r.execute_command("XINFO", "STREAM", "s", "FULL", "COUNT", "0"))
     assert len(top[b"entries"]) == 15
     _, g = pairs(top[b"groups"][0])
