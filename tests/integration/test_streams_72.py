@@ -197,6 +197,8 @@ def test_xinfo_stream_full_count(r):
     assert [e[0] for e in top[b"entries"]] == [b"1-0", b"2-0"]
     _, g = pairs(top[b"groups"][0])
     assert [p[0] for p in g[b"pending"]] == [b"1-0", b"2-0"]
+    _, top = pairs(r.execute_command("XINFO", "STREAM", "s", "FULL", "COUNT", "-1"))
+    assert len(top[b"entries"]) == 10                       # negative: the default
     _, top = pairs(r.execute_command("XINFO", "STREAM", "s", "FULL", "COUNT", "0"))
     assert len(top[b"entries"]) == 15
     _, g = pairs(top[b"groups"][0])
@@ -245,3 +247,51 @@ def test_unbalanced_errors_name_the_command(r, raw):
     assert raw.cmd("XREAD", "COUNT", "1", "BLOCK", "0", "STREAMS", "s", "t", "0") == xread.encode()
     assert raw.cmd("XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", "t", ">") == xrg.encode()
     assert raw.cmd("XREADGROUP", "GROUP", "g", "c", "COUNT", "1", "STREAMS", "s") == xrg.encode()
+
+
+# ---- other 7.2 fixes ------------------------------------------------------------------------
+
+def test_xadd_partial_id_with_maximal_seq(raw):
+    """#11424: `ms-*` when the top ID already has seq 2^64-1 is 'equal or smaller' (7.0 read a
+    stale errno and usually said 'Elements are too large to be stored')."""
+    assert raw.cmd("XADD", "s", "7-18446744073709551615", "a", "1") == b"$22\r\n7-18446744073709551615\r\n"
+    assert raw.cmd("XADD", "s", "7-*", "a", "1") == \
+        b"-ERR The ID specified in XADD is equal or smaller than the target stream top item\r\n"
+    assert raw.cmd("XADD", "s", "8-*", "a", "1") == b"$3\r\n8-0\r\n"
+
+
+def test_xsetid_below_max_deleted_entry_id(r, raw):
+    """#11444: XSETID may not go below the stream's max-deleted-entry-id (checked against the
+    current value, also when MAXDELETEDID is given); MAXDELETEDID 0-0 leaves it unchanged."""
+    r.xadd("s", {"a": "1"}, id="1-1")
+    r.xadd("s", {"a": "1"}, id="1-2")
+    r.xadd("s", {"a": "1"}, id="1-3")
+    r.xdel("s", "1-2", "1-3")
+    err_current = b"-ERR The ID specified in XSETID is smaller than current max_deleted_entry_id\r\n"
+    assert raw.cmd("XSETID", "s", "1-2") == err_current
+    assert raw.cmd("XSETID", "s", "1-2", "MAXDELETEDID", "1-1") == err_current
+    assert raw.cmd("XSETID", "s", "1-2", "MAXDELETEDID", "1-3") == \
+        b"-ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id\r\n"
+    assert raw.cmd("XSETID", "s", "1-3") == b"+OK\r\n"
+    assert raw.cmd("XSETID", "s", "1-4", "MAXDELETEDID", "0-0") == b"+OK\r\n"
+    info = r.xinfo_stream("s")
+    assert (info["last-generated-id"], info["max-deleted-entry-id"]) == (b"1-4", b"1-3")
+    r.xdel("s", "1-1")                                     # empty now, max deleted 1-3
+    assert raw.cmd("XSETID", "s", "0-5") == err_current
+    assert raw.cmd("XSETID", "s", "1-3") == b"+OK\r\n"
+
+
+def test_consumer_created_by_any_read_or_claim(r, raw):
+    """7.2 creates the consumer on every XREADGROUP / XCLAIM / XAUTOCLAIM, even one that
+    delivers or claims nothing (7.0 only when it was served); the empty name is a name."""
+    r.xgroup_create("s", "g", id="$", mkstream=True)
+    assert raw.cmd("XREADGROUP", "GROUP", "g", "", "STREAMS", "s", ">") == b"*-1\r\n"
+    assert raw.cmd("XREADGROUP", "GROUP", "g", "r", "BLOCK", "10", "STREAMS", "s", ">") == b"*-1\r\n"
+    assert raw.cmd("XCLAIM", "s", "g", "cl", "0", "1-0") == b"*0\r\n"
+    assert raw.cmd("XAUTOCLAIM", "s", "g", "ac", "0", "0") == b"*3\r\n$3\r\n0-0\r\n*0\r\n*0\r\n"
+    names = [c[b"name"] for _, c in consumers(r, "s", "g")]
+    assert names == [b"", b"ac", b"cl", b"r"]
+    assert all(c[b"inactive"] == -1 for _, c in consumers(r, "s", "g"))
+    assert r.xinfo_groups("s")[0]["consumers"] == 4
+    # NOGROUP still comes first: no consumer is created anywhere else.
+    assert raw.cmd("XREADGROUP", "GROUP", "nog", "x", "STREAMS", "s", ">").startswith(b"-NOGROUP")

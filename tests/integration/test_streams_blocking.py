@@ -602,3 +602,52 @@ def test_waiter_in_other_db(r, srv, clients):
     r3.xadd("s", {"db": "3"}, id="2-0")
     r3.close()
     assert c.read_reply_bytes() == reply("s", entry("2-0", "db", "3"))
+
+
+def test_stream_renamed_onto_waited_key(r, clients):
+    c = clients()
+    block(c, "XREAD", "BLOCK", "0", "STREAMS", "s", "$")
+    wait_blocked(r, 1)
+    r.xadd("t", {"f": "v"}, id="1-0")
+    r.rename("t", "s")
+    assert c.read_reply_bytes() == reply("s", entry("1-0", "f", "v"))
+
+
+def test_waiter_on_two_keys_served_by_the_first_written(srv, r, clients):
+    c = clients()
+    block(c, "XREAD", "BLOCK", "0", "STREAMS", "a", "b", "$", "$")
+    wait_blocked(r, 1)
+    p = r.pipeline(transaction=True)
+    p.xadd("b", {"f": "1"}, id="1-0")
+    p.xadd("a", {"f": "2"}, id="2-0")
+    p.execute()
+    if srv.v72:
+        # 7.2 re-runs the XREAD once both keys are ready: every stream with data, in the
+        # order the command named them.
+        expected = (b"*2\r\n*2\r\n" + bulk("a") + b"*1\r\n" + entry("2-0", "f", "2") +
+                    b"*2\r\n" + bulk("b") + b"*1\r\n" + entry("1-0", "f", "1"))
+    else:
+        # 7.0 answers with the key that became ready first.
+        expected = reply("b", entry("1-0", "f", "1"))
+    assert c.read_reply_bytes() == expected
+
+
+def test_group_reader_on_two_keys(r, clients):
+    r.xgroup_create("a", "g", id="$", mkstream=True)
+    r.xgroup_create("b", "g", id="$", mkstream=True)
+    c = clients()
+    block(c, "XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "a", "b", ">", ">")
+    wait_blocked(r, 1)
+    r.xadd("b", {"f": "v"}, id="1-0")
+    assert c.read_reply_bytes() == reply("b", entry("1-0", "f", "v"))
+    assert r.xpending("b", "g")["pending"] == 1 and r.xpending("a", "g")["pending"] == 0
+
+
+def test_client_kill_while_blocked(r, clients):
+    c = clients()
+    cid = int(c.cmd("CLIENT", "ID")[1:-2])
+    block(c, "XREAD", "BLOCK", "0", "STREAMS", "s", "$")
+    wait_blocked(r, 1)
+    assert r.execute_command("CLIENT", "KILL", "ID", cid) == 1
+    wait_blocked(r, 0)
+    assert c.closed_by_peer()
