@@ -627,6 +627,16 @@ bool StreamObject::exists(StreamID id) const {
 }
 
 bool StreamObject::last_entry_id(StreamID* out) const {
+  // The common case: the tail block's last entry is live (no walk of the block).
+  if (size_t n = block_count()) {
+    const StreamBlock* b = block(n - 1);
+    RawEntry r;
+    decode(b, b->last_off, &r);
+    if (!(r.flags & kFlagDeleted)) {
+      *out = r.id;
+      return true;
+    }
+  }
   StreamIterator it(*this, StreamID{}, StreamID::max(), true);
   StreamEntry e;
   if (!it.next(&e)) return false;
