@@ -465,6 +465,12 @@ void xread_generic(CommandContext& ctx, bool group_mode) {
 
   if (deadline < 0) return ctx.reply().null_array();
   // Park with `$` resolved to the last ID now, so the re-run does not spin on new `$`s.
+  auto keys = ctx.args.subspan(streams_arg, nstreams);
+  bool dollar = false;
+  for (size_t k = 0; k < nstreams && !dollar; ++k)
+    dollar = ctx.arg(streams_arg + nstreams + k) == "$";
+  if (!dollar)
+    return ctx.block(keys, deadline, Type::Stream, TimeoutReply::NullArray, {}, group_mode);
   std::vector<std::string> resolved;
   std::vector<std::string_view> rerun(ctx.args.begin(), ctx.args.end());
   resolved.reserve(nstreams);
@@ -475,7 +481,6 @@ void xread_generic(CommandContext& ctx, bool group_mode) {
     resolved.emplace_back(buf, storage::format_stream_id(ids[k], buf));
     rerun[a] = resolved.back();
   }
-  auto keys = ctx.args.subspan(streams_arg, nstreams);
   ctx.block(keys, deadline, Type::Stream, TimeoutReply::NullArray, rerun, group_mode);
 }
 
