@@ -152,5 +152,6 @@ std::span<const CommandSpec> sort_commands();
 std::span<const CommandSpec> scripting_commands();
 std::span<const CommandSpec> function_commands();
 std::span<const CommandSpec> pubsub_commands();
+std::span<const CommandSpec> stream_commands();
 
 }  // namespace dq::server
