@@ -16,6 +16,7 @@ extern "C" {
 #include "protocol/resp_parser.h"
 #include "server/command_context.h"
 #include "server/log.h"
+#include "server/lua_libs.h"
 #include "server/server.h"
 #include "server/sha1.h"
 #include "server/version.h"
@@ -683,9 +684,12 @@ void ScriptEngine::init_state() {
   lua_pushcfunction(L_, l_error_handler);
   lua_setfield(L_, LUA_REGISTRYINDEX, "__dq_errh");
 
-  // bit and cjson, as Redis (Debian's builds of the same libraries).
+  // The libraries Redis embeds: bit and cjson (Debian's builds of the same libraries),
+  // cmsgpack and struct (dq's own, server/lua_libs.h).
   const std::pair<const char*, lua_CFunction> extra_libs[] = {{"bit", luaopen_bit},
-                                                              {"cjson", luaopen_cjson}};
+                                                              {"cjson", luaopen_cjson},
+                                                              {"cmsgpack", luaopen_dq_cmsgpack},
+                                                              {"struct", luaopen_dq_struct}};
   for (auto [name, open] : extra_libs) {
     lua_pushcfunction(L_, open);
     lua_pushstring(L_, name);
@@ -694,8 +698,8 @@ void ScriptEngine::init_state() {
   }
 
   // Read-only libraries (Redis 7): scripts cannot change them for the scripts that follow.
-  for (const char* name :
-       {LUA_STRLIBNAME, LUA_TABLIBNAME, LUA_MATHLIBNAME, "os", "redis", "bit", "cjson"}) {
+  for (const char* name : {LUA_STRLIBNAME, LUA_TABLIBNAME, LUA_MATHLIBNAME, "os", "redis", "bit",
+                           "cjson", "cmsgpack", "struct"}) {
     lua_getglobal(L_, name);
     if (!lua_istable(L_, -1)) {
       lua_pop(L_, 1);

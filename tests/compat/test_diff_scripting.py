@@ -195,7 +195,7 @@ LIBS = [E(x) for x in [
     "return cjson.decode('{\"a\":[1,\"b\",null]}').a[2]",
     "return cjson.encode(cjson.decode('{\"k\":1.5}'))", "return cjson.decode('[1,')",
     "return type(cjson.null)", "bit.band = nil", "cjson.encode = nil",
-    # struct and cmsgpack: not in dq yet.
+    # struct and cmsgpack: tests/compat/test_diff_scripting_libs.py.
 ]]
 
 STREAMS = {
