@@ -10,6 +10,7 @@ channel and uses MULTI pipelines for chords.
 DQ_CLIENTS_AGAINST=redis runs the same tests against Debian's redis-server."""
 import gc
 import os
+import signal
 import sys
 import time
 
@@ -118,10 +119,24 @@ def test_control_ping(worker, tasks):
     assert reply == {"ok": "pong"}
 
 
+def error_lines(out):
+    # The only error lines allowed are the failing task's own.
+    return [l for l in out.splitlines() if ("ERROR/" in l or "CRITICAL/" in l or "WARNING/" in l)
+            and "raised unexpected: " not in l]
+
+
 def test_worker_survived(worker, target):
     assert worker.proc.poll() is None, worker.output()[-4000:]
-    out = worker.output()
-    # The only error lines are the failing task's own.
-    bad = [l for l in out.splitlines() if ("ERROR/" in l or "CRITICAL/" in l or "WARNING/" in l)
-           and "raised unexpected: " not in l]
-    assert not bad, out[-6000:]
+    assert not error_lines(worker.output()), worker.output()[-6000:]
+
+
+def test_worker_warm_shutdown(worker, target):
+    # SIGTERM: warm shutdown (kombu restores unacked messages under its redis-py lock).
+    worker.proc.send_signal(signal.SIGTERM)
+    assert worker.wait_exit(15) == 0, worker.output()[-6000:]
+    assert not error_lines(worker.output()), worker.output()[-6000:]
+    c = target.client()
+    assert c.hlen("unacked") == 0
+    assert c.zcard("unacked_index") == 0
+    assert c.exists("unacked_mutex") == 0
+    c.close()

@@ -13,7 +13,7 @@ app.conf.update(
     broker_connection_retry_on_startup=False,
     broker_connection_max_retries=3,
     worker_hijack_root_logger=False,
-    worker_prefetch_multiplier=1,
+    worker_prefetch_multiplier=4,
     worker_send_task_events=False,
     result_expires=600,
     task_acks_late=False,
