@@ -9,6 +9,7 @@ addr=) are tested without them.
 
 DQ_CLIENTS_AGAINST=redis runs the same tests against Debian's redis-server."""
 import os
+import subprocess
 import sys
 import time
 import warnings
@@ -21,6 +22,7 @@ from dqclients import CLIENTS_DIR, Worker, client_server, server_lacks
 
 rq = pytest.importorskip("rq", reason="python3-rq not installed (make deps)")
 from rq import Queue  # noqa: E402
+from rq.command import send_shutdown_command  # noqa: E402
 from rq.job import Job, JobStatus  # noqa: E402
 from rq.registry import (DeferredJobRegistry, FailedJobRegistry,  # noqa: E402
                          FinishedJobRegistry, ScheduledJobRegistry)
@@ -132,6 +134,29 @@ def test_scheduled_registry(conn):
     assert j1.get_status() == JobStatus.SCHEDULED
     assert abs(reg.get_scheduled_time(j2).timestamp() - when.timestamp()) < 1.0
     assert q.count == 0
+
+
+def test_shutdown_command_stops_idle_worker(target, conn):
+    # A long-running worker BLPOPs its queues and listens on rq:pubsub:<name>; `rq`'s shutdown
+    # command is a PUBLISH there. Then `rq info` lists queues and workers.
+    args = [sys.executable, "-m", "rq.cli", "worker", "-u", "redis://127.0.0.1:%d/0" % target.port,
+            "-P", JOBS_DIR, "-n", "dqtest-idle", "default"]
+    w = Worker(args, cwd=JOBS_DIR, name="rq-idle")
+    try:
+        w.wait_output("Subscribing to channel rq:pubsub:dqtest-idle", timeout=15)
+        w.wait_output("*** Listening on", timeout=15)
+        info = subprocess.run([sys.executable, "-m", "rq.cli", "info", "-u",
+                               "redis://127.0.0.1:%d/0" % target.port],
+                              capture_output=True, text=True, timeout=15)
+        assert info.returncode == 0, info.stdout + info.stderr
+        assert "dqtest-idle" in info.stdout and "1 workers" in info.stdout, info.stdout
+        send_shutdown_command(conn, "dqtest-idle")
+        assert w.wait_exit(15) == 0, w.output()[-6000:]
+        assert "Received shutdown command" in w.output()
+        assert "Traceback" not in w.output(), w.output()[-6000:]
+    finally:
+        w.stop()
+    assert rq.Worker.all(connection=conn) == []
 
 
 # --- Running jobs (results are streams) --------------------------------------------------
