@@ -29,7 +29,7 @@ void BlockingManager::stop() {
 
 void BlockingManager::block(Client* c, const Command* cmd, std::span<const std::string_view> args,
                             std::span<const std::string_view> keys, int64_t deadline_ms,
-                            storage::Type type, TimeoutReply on_timeout) {
+                            storage::Type type, TimeoutReply on_timeout, bool unblock_on_nokey) {
   auto st = std::make_unique<BlockedState>();
   st->cmd = cmd;
   st->args.assign(args.begin(), args.end());
@@ -37,6 +37,7 @@ void BlockingManager::block(Client* c, const Command* cmd, std::span<const std::
   st->deadline_ms = deadline_ms;
   st->wait_type = type;
   st->timeout_reply = on_timeout;
+  st->unblock_on_nokey = unblock_on_nokey;
   st->seq = ++seq_;
   for (std::string_view k : keys) {
     if (std::find(st->keys.begin(), st->keys.end(), k) != st->keys.end()) continue;
@@ -115,9 +116,10 @@ void BlockingManager::serve_ready() {
         if (!c->blocked || c->closing) continue;
         storage::Db& db = server_.keyspace().db(k.db);
         storage::Entry* e = db.find(k.key, Server::now_ms());
-        // Only a value of the awaited type can serve (Redis 7 re-runs the command then).
-        if (!e || e->type() != c->blocked->wait_type) break;
         BlockedState* st = c->blocked.get();
+        // Only a value of the awaited type can serve (Redis 7 re-runs the command then);
+        // XREADGROUP re-runs whatever happened to the key, to answer its error.
+        if ((!e || e->type() != st->wait_type) && !st->unblock_on_nokey) continue;
         std::vector<std::string_view> args(st->args.begin(), st->args.end());
         // The client's own database, as when it blocked.
         storage::Db* saved_db = c->db;

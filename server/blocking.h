@@ -42,6 +42,9 @@ struct BlockedState {
   int64_t deadline_ms = 0;  // 0: forever
   storage::Type wait_type = storage::Type::List;
   TimeoutReply timeout_reply = TimeoutReply::NullArray;
+  // XREADGROUP (Redis 7.2's unblock_on_nokey): re-run also when the key is deleted or
+  // replaced by another type, so the client gets its NOGROUP / WRONGTYPE error at once.
+  bool unblock_on_nokey = false;
   uint64_t seq = 0;  // global blocking order
 };
 
@@ -55,7 +58,7 @@ class BlockingManager {
   // Parks c. args is the full command (copied); keys the keys it waits on.
   void block(Client* c, const Command* cmd, std::span<const std::string_view> args,
              std::span<const std::string_view> keys, int64_t deadline_ms, storage::Type type,
-             TimeoutReply on_timeout);
+             TimeoutReply on_timeout, bool unblock_on_nokey = false);
   // Releases every registration of c (disconnect, served, timed out, CLIENT UNBLOCK).
   void unblock(Client* c);
   // CLIENT UNBLOCK: timeout reply (error=false) or -UNBLOCKED error. False if not blocked.

@@ -91,8 +91,30 @@ bool CommandContext::timeout_arg(size_t i, int64_t* deadline_ms) {
   return true;
 }
 
+bool CommandContext::timeout_ms_arg(size_t i, int64_t* deadline_ms) {
+  int64_t ms;
+  if (!protocol::parse_int64(args[i], &ms)) {
+    error(err::kTimeoutNotInteger);
+    return false;
+  }
+  if (ms < 0) {
+    error(err::kTimeoutNegative);
+    return false;
+  }
+  if (ms > 0) {
+    if (ms > INT64_MAX - now) {
+      error("ERR timeout is out of range");
+      return false;
+    }
+    ms += now;
+  }
+  *deadline_ms = ms;
+  return true;
+}
+
 void CommandContext::block(std::span<const std::string_view> keys, int64_t deadline_ms,
-                           storage::Type type, TimeoutReply on_timeout) {
+                           storage::Type type, TimeoutReply on_timeout,
+                           std::span<const std::string_view> rerun_args, bool unblock_on_nokey) {
   if (retry) {
     still_blocked = true;
     return;
@@ -104,7 +126,8 @@ void CommandContext::block(std::span<const std::string_view> keys, int64_t deadl
       reply().null_array();
     return;
   }
-  server.blocking().block(&client, cmd, args, keys, deadline_ms, type, on_timeout);
+  server.blocking().block(&client, cmd, rerun_args.empty() ? args : rerun_args, keys, deadline_ms,
+                          type, on_timeout, unblock_on_nokey);
 }
 
 storage::Entry* CommandContext::find_read(std::string_view key) {

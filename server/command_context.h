@@ -27,6 +27,7 @@ struct CommandContext {
   bool retry = false;          // re-run of a blocked command after a wake-up
   bool still_blocked = false;  // set by block() during a retry that found nothing
   bool in_exec = false;        // running inside EXEC: blocking commands don't block
+  bool in_script = false;      // called by a Lua script (redis.call)
 
   protocol::ReplyWriter& reply() { return client.reply; }
   storage::Db& db() { return *client.db; }
@@ -58,8 +59,14 @@ struct CommandContext {
   bool timeout_arg(size_t i, int64_t* deadline_ms);
   // Nothing to serve: park the client on keys until deadline (or, inside MULTI/EXEC, reply
   // the timeout reply now; during a wake-up retry, stay parked).
+  // args: what the wake-up re-runs (default: this command as sent; XREAD passes its `$`
+  // IDs resolved). unblock_on_nokey: see BlockedState.
   void block(std::span<const std::string_view> keys, int64_t deadline_ms, storage::Type type,
-             TimeoutReply on_timeout);
+             TimeoutReply on_timeout, std::span<const std::string_view> rerun_args = {},
+             bool unblock_on_nokey = false);
+  // Parses a blocking timeout in milliseconds (XREAD's BLOCK: an integer) into an absolute
+  // unix-ms deadline (0 = forever). Replies on error.
+  bool timeout_ms_arg(size_t i, int64_t* deadline_ms);
 
   // Key lookups. find_read counts keyspace hits/misses and refreshes the LRU clock (unless
   // the client set CLIENT NO-TOUCH); find_write does neither.

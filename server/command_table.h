@@ -151,5 +151,6 @@ std::span<const CommandSpec> zset_commands();
 std::span<const CommandSpec> sort_commands();
 std::span<const CommandSpec> scripting_commands();
 std::span<const CommandSpec> pubsub_commands();
+std::span<const CommandSpec> stream_commands();
 
 }  // namespace dq::server

@@ -293,6 +293,10 @@ std::vector<Directive> build() {
                       true, "Compact sorted set up to this many members."));
   v.push_back(int_dir("zset-max-listpack-value", &Config::zset_max_listpack_value, 0, INT32_MAX,
                       true, "Compact sorted set while members are at most this long."));
+  v.push_back(mem_dir("stream-node-max-bytes", &Config::stream_node_max_bytes, 0, INT64_MAX, true,
+                      "A stream block closes when its listpack size reaches this (0: no limit)."));
+  v.push_back(int_dir("stream-node-max-entries", &Config::stream_node_max_entries, 0, INT64_MAX,
+                      true, "A stream block holds at most this many entries (0: no limit)."));
   v.push_back(bool_dir("appendonly", &Config::appendonly, true,
                        "Append-only file. Only 'no' until persistence is implemented."));
   only_default(v, "appendonly yes is not supported by dq yet (no persistence)");

@@ -53,6 +53,8 @@ struct Config {
   int set_max_listpack_value = 64;
   int zset_max_listpack_entries = 128;
   int zset_max_listpack_value = 64;
+  int64_t stream_node_max_bytes = 4096;
+  int64_t stream_node_max_entries = 100;
   bool appendonly = false;
   std::string appendfsync = "everysec";
   std::string save = "3600 1 300 100 60 10000";

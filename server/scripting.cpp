@@ -913,6 +913,7 @@ bool ScriptEngine::run_call(lua_State* L, bool* reply_is_error) {
   sc.out.clear();
   CommandContext inner{server_, sc, args, cmd, 0};
   inner.in_exec = true;  // blocking commands act as their non-blocking forms
+  inner.in_script = true;
   server_.run_handler(inner);
   server_.monitor_command(&sc, cmd, args, "lua");
 

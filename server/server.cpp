@@ -389,6 +389,8 @@ void Server::check_output_limits(Client* c) {
 
 void Server::before_sleep() {
   cached_now_ms_ = now_ms();
+  // Keys made ready outside a command (active expiry in the cron) wake their waiters.
+  if (blocking_.has_ready()) blocking_.serve_ready();
   // Clients released from BLPOP & co. resume their pipelined input.
   for (int round = 0; round < 16; ++round) {
     std::vector<Client*> resumed = blocking_.take_unblocked();

@@ -601,6 +601,26 @@ bool resolve_keys(CommandContext& ctx, std::vector<int>* keys, const Command** o
     else if (n == "zunion" || n == "zinter" || n == "zdiff" || n == "sintercard" || n == "lmpop" ||
              n == "zmpop" || n == "zintercard")
       numkeys_at = 1;
+    if (n == "xread" || n == "xreadgroup") {
+      // As Redis's xreadGetKeys: skip the options up to STREAMS, then half of the rest.
+      size_t streams = 0;
+      for (size_t i = 1; i < line.size(); ++i) {
+        std::string_view a = line[i];
+        if (arg_is(a, "block") || arg_is(a, "count")) {
+          ++i;
+        } else if (arg_is(a, "group")) {
+          i += 2;
+        } else if (arg_is(a, "noack")) {
+          continue;
+        } else {
+          if (arg_is(a, "streams")) streams = i;
+          break;
+        }
+      }
+      size_t rest = streams ? line.size() - streams - 1 : 0;
+      if (rest && rest % 2 == 0)
+        for (size_t k = 0; k < rest / 2; ++k) keys->push_back(static_cast<int>(streams + 1 + k));
+    }
     if (numkeys_at && numkeys_at < line.size()) {
       int64_t nk;
       if (protocol::parse_int64(line[numkeys_at], &nk) && nk > 0 &&
