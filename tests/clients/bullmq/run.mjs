@@ -2,10 +2,13 @@
 //
 // A Queue, a Worker (concurrency 2) and QueueEvents on one queue process: plain jobs with
 // results and progress, a job that fails twice then succeeds (attempts + fixed backoff), a job
-// that fails every attempt (attempts + exponential backoff), and a delayed job. Each check
-// prints "ok: ..."; the first failure prints "FAIL: ..." and exits 1; success ends with
-// "BULLMQ PASS <n> checks" and exit 0. The whole run is bounded by a 25 s watchdog.
-import { Job, Queue, QueueEvents, Worker } from 'bullmq';
+// that fails every attempt (attempts + exponential backoff), and a delayed job. A second queue
+// with a worker of concurrency 1 covers more of BullMQ's scripts: priorities, a parent/children
+// flow, job logs, a manual retry, pause/resume, removeOnComplete, deduplication, a job
+// scheduler (repeat every N ms), getJobs and clean. Each check prints "ok: ..."; the first
+// failure prints "FAIL: ..." and exits 1; success ends with "BULLMQ PASS <n> checks" and exit
+// 0. The whole run is bounded by a 25 s watchdog.
+import { FlowProducer, Job, Queue, QueueEvents, Worker } from 'bullmq';
 
 const port = Number(process.argv[2]);
 if (!port) {
@@ -40,6 +43,10 @@ const seen = { completed: [], failed: [], progress: [], delayed: [], workerFaile
 let queue;
 let worker;
 let events;
+let queue2;
+let worker2;
+let events2;
+let flows;
 
 async function main() {
   events = new QueueEvents(queueName, { connection });
@@ -139,20 +146,156 @@ async function main() {
     'worker reported the 2 flaky failures', seen.workerFailed);
   const completed = await queue.getCompleted(0, -1);
   check(completed.length === 8, 'getCompleted lists 8 jobs', completed.length);
-  check(warnings.length === 0, 'no warnings from BullMQ', warnings);
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(what, pred, ms = 8000) {
+  const deadline = Date.now() + ms;
+  while (!(await pred())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+async function extras() {
+  const name2 = `${queueName}-x`;
+  events2 = new QueueEvents(name2, { connection });
+  const completed2 = new Map();
+  events2.on('completed', ({ jobId, returnvalue }) => completed2.set(jobId, returnvalue));
+  await events2.waitUntilReady();
+  queue2 = new Queue(name2, { connection });
+  flows = new FlowProducer({ connection });
+
+  // Prioritized jobs added before any worker runs come out by ascending priority.
+  for (const p of [5, 1, 3]) await queue2.add(`p${p}`, {}, { priority: p });
+  check((await queue2.getPrioritizedCount()) === 3, 'three prioritized jobs');
+  const order = [];
+  let ticks = 0;
+  worker2 = new Worker(
+    name2,
+    async (job) => {
+      order.push(job.name);
+      switch (job.name) {
+        case 'child':
+          return job.data.v;
+        case 'parent': {
+          const values = await job.getChildrenValues();
+          return Object.values(values).reduce((a, b) => a + b, 0);
+        }
+        case 'logger':
+          await job.log('line 1');
+          await job.log('line 2');
+          return 'logged';
+        case 'maybe-fail':
+          if (job.data.fail) throw new Error('failed on purpose');
+          return 'recovered';
+        case 'tick':
+          ticks++;
+          return ticks;
+        default:
+          return job.name;
+      }
+    },
+    { connection, concurrency: 1 },
+  );
+  worker2.on('error', (err) => console.log(`worker2 error: ${err.message}`));
+  await until('the prioritized jobs', async () => order.length >= 3);
+  check(JSON.stringify(order.slice(0, 3)) === '["p1","p3","p5"]', 'priority order', order);
+
+  // A flow: the parent runs after its two children and sees their results.
+  const tree = await flows.add({
+    name: 'parent',
+    queueName: name2,
+    children: [
+      { name: 'child', data: { v: 1 }, queueName: name2 },
+      { name: 'child', data: { v: 2 }, queueName: name2 },
+    ],
+  });
+  const parentResult = await tree.job.waitUntilFinished(events2, 10000);
+  check(parentResult === 3, 'flow parent sums its children', parentResult);
+  const parentJob = await Job.fromId(queue2, tree.job.id);
+  check(Object.keys(await parentJob.getChildrenValues()).length === 2, 'children values');
+
+  // Job logs.
+  const logger = await queue2.add('logger', {});
+  await logger.waitUntilFinished(events2, 10000);
+  const logs = await queue2.getJobLogs(logger.id);
+  check(JSON.stringify(logs) === JSON.stringify({ logs: ['line 1', 'line 2'], count: 2 }),
+    'job logs', logs);
+
+  // A failed job retried by hand after fixing its data.
+  const mf = await queue2.add('maybe-fail', { fail: true });
+  let mfError = null;
+  try {
+    await mf.waitUntilFinished(events2, 10000);
+  } catch (err) {
+    mfError = err.message;
+  }
+  check(mfError === 'failed on purpose', 'job failed once', mfError);
+  const mfJob = await Job.fromId(queue2, mf.id);
+  await mfJob.updateData({ fail: false });
+  await mfJob.retry('failed');
+  await until('the retried job', async () => (await mfJob.getState()) === 'completed');
+  check((await Job.fromId(queue2, mf.id)).returnvalue === 'recovered', 'manual retry completes');
+
+  // Pause and resume.
+  await queue2.pause();
+  check(await queue2.isPaused(), 'queue paused');
+  const held = await queue2.add('held', {});
+  await sleep(150);
+  check((await held.getState()) !== 'completed', 'no job runs while paused');
+  await queue2.resume();
+  check((await held.waitUntilFinished(events2, 10000)) === 'held', 'job runs after resume');
+
+  // removeOnComplete: the job is gone once done (so no waitUntilFinished: it may be gone
+  // before that looks at it).
+  const gone = await queue2.add('gone', {}, { removeOnComplete: true });
+  await until('the completed event', async () => completed2.has(gone.id));
+  check(completed2.get(gone.id) === 'gone', 'completed event of a removeOnComplete job');
+  check((await Job.fromId(queue2, gone.id)) === undefined, 'removeOnComplete removes the job');
+
+  // Deduplication: a second add with the same id gives the same job.
+  const d1 = await queue2.add('dedup', {}, { delay: 5000, deduplication: { id: 'dq-d1' } });
+  const d2 = await queue2.add('dedup', {}, { delay: 5000, deduplication: { id: 'dq-d1' } });
+  check(d1.id === d2.id, 'deduplicated add returns the same job', [d1.id, d2.id]);
+  check((await queue2.getDelayedCount()) === 1, 'one delayed job');
+  await d1.remove();
+  check((await queue2.getDelayedCount()) === 0, 'job removed');
+
+  // A job scheduler repeating every 200 ms.
+  await queue2.upsertJobScheduler('ticker', { every: 200 }, { name: 'tick', data: {} });
+  check((await queue2.getJobSchedulers()).length === 1, 'one job scheduler');
+  await until('two ticks', async () => ticks >= 2);
+  check(await queue2.removeJobScheduler('ticker'), 'job scheduler removed');
+  check((await queue2.getJobSchedulersCount()) === 0, 'no job scheduler left');
+
+  // Listing and cleaning completed jobs.
+  const done = await queue2.getJobs(['completed'], 0, -1);
+  check(done.length >= 10, 'getJobs lists the completed jobs', done.length);
+  const cleaned = await queue2.clean(0, 1000, 'completed');
+  check(cleaned.length === done.length, 'clean removes them', [cleaned.length, done.length]);
+  check((await queue2.getCompletedCount()) === 0, 'no completed job left');
 }
 
 let code = 0;
 try {
   await main();
+  await extras();
+  check(warnings.length === 0, 'no warnings from BullMQ', warnings);
   console.log(`BULLMQ PASS ${checks} checks`);
 } catch (err) {
   console.log(`FAIL: ${err.stack || err}`);
   code = 1;
 }
 try {
-  await Promise.all([worker?.close(), queue?.obliterate({ force: true }).catch(() => {})]);
-  await Promise.all([queue?.close(), events?.close()]);
+  await Promise.all([worker?.close(), worker2?.close()]);
+  await Promise.all([
+    queue?.obliterate({ force: true }).catch(() => {}),
+    queue2?.obliterate({ force: true }).catch(() => {}),
+  ]);
+  await Promise.all([queue?.close(), events?.close(), queue2?.close(), events2?.close()]);
+  await flows?.close();
 } catch (err) {
   console.log(`FAIL: close: ${err.message}`);
   code = 1;
