@@ -361,7 +361,8 @@ MONITOR_EXEC_AND_SCRIPTS = [
     '[0 addr] "INCRBY" "a" "1"',
     '[0 addr] "LPUSH" "a" "x"',
     '[0 addr] "EXEC"',
-    '[0 addr] "EVAL" "redis.call(\'set\', KEYS[1], \'2\'); return redis.call(\'get\', KEYS[1])" "1" "b"',
+    '[0 addr] "EVAL" "redis.call(\'set\', KEYS[1], \'2\'); '
+    'return redis.call(\'get\', KEYS[1])" "1" "b"',
     '[0 lua] "set" "b" "2"',
     '[0 lua] "get" "b"',
     '[0 addr] "EVAL_RO" "return redis.call(\'get\', KEYS[1])" "1" "b"',
