@@ -17,6 +17,7 @@ import time
 import pytest
 
 from dqclients import CLIENTS_DIR, Worker, client_server
+from dqtest import wait_for
 
 APP_DIR = os.path.join(CLIENTS_DIR, "celery_app")
 
@@ -51,7 +52,27 @@ def tasks(target):
 
 
 @pytest.fixture(scope="module")
-def worker(target, tasks):
+def stale_unacked(target, tasks):
+    """A task message a consumer took (kombu's QoS.append: into the 'unacked' hash and the
+    'unacked_index' zset) and never acked, as if its worker had died an hour ago. The worker
+    restores it at startup: under kombu's redis-py lock, WATCH unacked / HGET / MULTI / ZREM +
+    HDEL + LPUSH / EXEC."""
+    res = tasks.echo.apply_async(("restored after a crash",))
+    with tasks.app.connection_for_write() as conn:
+        ch = conn.default_channel
+        ch.qos.restore_at_shutdown = False  # a crashed consumer restores nothing
+        msg = ch.basic_get("celery", no_ack=False)
+        assert msg is not None and msg.headers["id"] == res.id
+        c = target.client()
+        assert c.hlen("unacked") == 1
+        (tag,) = c.zrange("unacked_index", 0, -1)
+        c.zadd("unacked_index", {tag: time.time() - 3600}, xx=True)
+        c.close()
+    return res.id
+
+
+@pytest.fixture(scope="module")
+def worker(target, tasks, stale_unacked):
     w = Worker([sys.executable, "-m", "celery", "-A", "tasks", "worker", "--pool=solo",
                 "--loglevel=INFO", "-n", "dqtest@%h", "--without-heartbeat"],
                cwd=APP_DIR, env={"DQ_CELERY_URL": "redis://127.0.0.1:%d/0" % target.port},
@@ -63,6 +84,14 @@ def worker(target, tasks):
         w.stop()
         if not target.alive():
             raise AssertionError("server died during the Celery tests:\n" + target.log_text())
+
+
+def test_unacked_task_restored(worker, tasks, stale_unacked, target):
+    assert tasks.app.AsyncResult(stale_unacked).get(timeout=10) == "restored after a crash"
+    c = target.client()
+    # The worker acks right after it has stored the result.
+    wait_for(lambda: c.hlen("unacked") == 0 and c.zcard("unacked_index") == 0)
+    c.close()
 
 
 def test_delay_get(worker, tasks):
