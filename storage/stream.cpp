@@ -82,6 +82,39 @@ const char* skip_str(const char* p) {
   return p + n;
 }
 
+// Values: a canonical integer (as listpacks store them) is its zig-zag varint with the low
+// bit set; anything else is varint(length << 1) and the bytes.
+constexpr int64_t kIntValueLimit = int64_t(1) << 61;
+
+bool value_as_int(std::string_view v, uint64_t* header) {
+  int64_t x;
+  if (v.size() > 20 || !string_to_int64(v, &x) || x >= kIntValueLimit || x <= -kIntValueLimit)
+    return false;
+  uint64_t zz = (static_cast<uint64_t>(x) << 1) ^ static_cast<uint64_t>(x >> 63);
+  *header = (zz << 1) | 1;
+  return true;
+}
+
+size_t value_size(std::string_view v) {
+  uint64_t h;
+  if (value_as_int(v, &h)) return varint_size(h);
+  return varint_size(static_cast<uint64_t>(v.size()) << 1) + v.size();
+}
+
+char* put_value(char* p, std::string_view v) {
+  uint64_t h;
+  if (value_as_int(v, &h)) return p + put_varint(p, h);
+  p += put_varint(p, static_cast<uint64_t>(v.size()) << 1);
+  if (!v.empty()) std::memcpy(p, v.data(), v.size());
+  return p + v.size();
+}
+
+const char* skip_value(const char* p) {
+  uint64_t h;
+  p += get_varint(p, &h);
+  return (h & 1) ? p : p + (h >> 1);
+}
+
 // One entry of a block, decoded.
 struct RawEntry {
   StreamID id;
@@ -111,7 +144,11 @@ void decode(const StreamBlock* b, uint32_t off, RawEntry* r) {
     strings = 2 * nf;
   }
   r->body = p;
-  for (size_t i = 0; i < strings; ++i) p = skip_str(p);
+  if (r->flags & kFlagSameFields) {
+    for (size_t i = 0; i < strings; ++i) p = skip_value(p);
+  } else {
+    for (size_t i = 0; i < strings; i += 2) p = skip_value(skip_str(p));
+  }
   r->next = static_cast<uint32_t>(p - base);
 }
 
@@ -392,7 +429,7 @@ Status StreamObject::add(StreamIdMode mode, StreamID id, int64_t now_ms,
     size_t mf = 0;
     for (size_t i = 0; i < nf; ++i) mf += str_size(fv[2 * i]);
     size_t values = 0;
-    for (size_t i = 0; i < nf; ++i) values += str_size(fv[2 * i + 1]);
+    for (size_t i = 0; i < nf; ++i) values += value_size(fv[2 * i + 1]);
     entry_size = 1 + 1 + 1 + values;
     size_t cap = std::max<size_t>(64, 2 * (mf + entry_size));
     b = alloc_block(cap);
@@ -434,7 +471,7 @@ Status StreamObject::add(StreamIdMode mode, StreamID id, int64_t now_ms,
     entry_size += varint_size(nf);
     for (size_t i = 0; i < nf; ++i) entry_size += str_size(fv[2 * i]);
   }
-  for (size_t i = 0; i < nf; ++i) entry_size += str_size(fv[2 * i + 1]);
+  for (size_t i = 0; i < nf; ++i) entry_size += value_size(fv[2 * i + 1]);
 
   if (b->used + entry_size > b->cap) {
     size_t cap = std::max<size_t>(b->used + entry_size, static_cast<size_t>(b->cap) * 2);
@@ -450,7 +487,7 @@ Status StreamObject::add(StreamIdMode mode, StreamID id, int64_t now_ms,
   if (!same) p += put_varint(p, nf);
   for (size_t i = 0; i < nf; ++i) {
     if (!same) p = put_str(p, fv[2 * i]);
-    p = put_str(p, fv[2 * i + 1]);
+    p = put_value(p, fv[2 * i + 1]);
   }
   b->last_off = b->used;
   b->used = static_cast<uint32_t>(p - b->data());
@@ -742,15 +779,16 @@ std::string StreamObject::check() const {
         ++del;
       else
         ++live;
-      std::vector<std::string_view> fv;
+      std::vector<std::string> copies;
       StreamEntry e;
       e.nfields = r.nfields;
       e.master_fields_ = (r.flags & kFlagSameFields) ? b->data() : nullptr;
       e.data_ = r.body;
       e.for_each([&](std::string_view f, std::string_view v) {
-        fv.push_back(f);
-        fv.push_back(v);
+        copies.emplace_back(f);
+        copies.emplace_back(v);
       });
+      std::vector<std::string_view> fv(copies.begin(), copies.end());
       lp += lp_entry_size(b->master, r.id, r.flags & kFlagSameFields, fv);
       last = off;
       off = r.next;

@@ -12,7 +12,8 @@
 //     varint ms - master.ms
 //     varint seq - master.seq when the ms part is equal, else seq
 //     [varint nfields, (field, value)...]  or, with the same-fields flag, (value...) only
-//   every string is [varint length][bytes].
+//   a field is [varint length][bytes]; a value is [varint length << 1][bytes], or, when it
+//   is a canonical integer (as listpacks keep them), one varint: zig-zag(value) << 1 | 1.
 // A 5-field entry whose field names repeat the master's costs its values plus 3-5 bytes.
 //
 // Index: a vector of block pointers sorted by master ID (with a head offset so trimming
@@ -34,6 +35,7 @@
 // own PEL ordered by ID)}. A consumer's PEL points at its group's PEL entries.
 #pragma once
 #include <array>
+#include <charconv>
 #include <compare>
 #include <cstddef>
 #include <cstdint>
@@ -92,7 +94,8 @@ class StreamEntry {
  public:
   StreamID id;
   size_t nfields = 0;
-  // fn(std::string_view field, std::string_view value) for each pair, in order.
+  // fn(std::string_view field, std::string_view value) for each pair, in order. An integer
+  // value's view points into a buffer that is reused for the next pair: copy it to keep it.
   template <class Fn>
   void for_each(Fn&& fn) const;
 
@@ -254,6 +257,7 @@ template <class Fn>
 void StreamEntry::for_each(Fn&& fn) const {
   const char* d = data_;
   const char* f = master_fields_;
+  char num[24];  // an integer value, formatted back (valid during the call of fn)
   for (size_t i = 0; i < nfields; ++i) {
     uint64_t n;
     std::string_view field, value;
@@ -267,8 +271,14 @@ void StreamEntry::for_each(Fn&& fn) const {
       d += n;
     }
     d += get_varint(d, &n);
-    value = std::string_view(d, n);
-    d += n;
+    if (n & 1) {
+      uint64_t zz = n >> 1;
+      int64_t x = static_cast<int64_t>(zz >> 1) ^ -static_cast<int64_t>(zz & 1);
+      value = std::string_view(num, static_cast<size_t>(std::to_chars(num, num + 24, x).ptr - num));
+    } else {
+      value = std::string_view(d, n >> 1);
+      d += n >> 1;
+    }
     fn(field, value);
   }
 }

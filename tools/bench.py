@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """dq vs redis-server, side by side, as ratios.  (`make bench`; python3 stdlib only)
 
-  tools/bench.py [--quick] [--groups core,queue,pubsub,collections,memory] [--rounds N]
+  tools/bench.py [--quick] [--groups core,queue,pubsub,collections,streams,memory] [--rounds N]
                  [--scale F] [--seconds S] [--only SUBSTR] [--skip-memory|--only-memory]
   make bench [BUILD=dir] [BENCH_ARGS="--quick --groups queue,pubsub"]
 
@@ -20,6 +20,10 @@ Groups (one table each, with geometric means):
   pubsub       driver: 1 publisher, 50 subscribers (SUBSCRIBE, and PSUBSCRIBE), deliveries/s
   collections  redis-benchmark HSET/SADD/SPOP/ZADD/ZPOPMIN and HGET/HGETALL/SISMEMBER/ZRANGE
                as custom commands, with the data they need pre-loaded
+  streams      redis-benchmark XADD of 5 fields to one stream and XRANGE of 100 entries (random
+               start in a 10k-entry stream); driver: 2 producers XADD -> 4 consumers in one group
+               looping XREADGROUP COUNT 10 + XACK (entries acknowledged/s); and, on fresh servers,
+               RSS growth per entry for 1M 5-field entries in one stream (--mem-members)
   memory       fresh servers, RSS (VmRSS) growth: 1M SETs (16-byte keys, 32-byte values) then
                1M more with EX 3600, per key; 1M hash fields / set members / zset members over
                1,000 keys each, per member
@@ -58,7 +62,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # --------------------------------------------------------------------------- workloads
 
-GROUPS = ("core", "queue", "pubsub", "collections", "scripting", "memory")
+GROUPS = ("core", "queue", "pubsub", "collections", "scripting", "streams", "memory")
 
 # EVALSHA workload: one GET and one SET per call (issue: scripting bench). The sha is
 # SHA-1 of the body, so every fresh server gets it with SCRIPT LOAD during preload.
@@ -77,6 +81,10 @@ TESTS = [  # (label, redis-benchmark -t name, csv test name)
 HASH_KEYS, HASH_FIELDS = 10_000, 10  # HGET / HGETALL: 10k hashes h:<rand> of 10 fields
 SET_MEMBERS = 100_000  # SISMEMBER: myset holds element:<0..99999>
 ZSET_BIG = 200  # ZRANGE zset:big 0 99
+XRANGE_ENTRIES = 10_000  # XRANGE bench:xr <rand> + COUNT 100: entries 1-1 .. 10000-1
+# One stream entry of the streams group: 5 fields (names repeat, as Redis packs them), ~60 B.
+STREAM_FIELDS = ("name", "user:00042", "email", "someone@example.com", "price", "1999",
+                 "status", "pending", "payload", "0123456789abcdef0123456789abcdef")
 
 
 class Workload:
@@ -241,6 +249,31 @@ def make_workloads(scale, groups, seconds, quick=False):
                                 prep=[("script",)],
                                 probe=("EVALSHA", SCRIPT_SHA, "1", "probe:k", "v"),
                                 check=None))
+    if "streams" in groups:
+        fields = " ".join(STREAM_FIELDS)
+        xadd = f"XADD bench:stream * {fields}"
+        xrange = "XRANGE bench:xr __rand_int__ + COUNT 100"
+        for pipeline in (1, 16):
+            req = n(100_000 if pipeline == 1 else 1_000_000)
+            out.append(Workload(("XADD 5 fields", None, xadd), 50, pipeline, 32, 100_000, req,
+                                "streams", rb=xadd.split(), state=None,
+                                probe=("XADD", "probe:stream", "*", "f", "v"),
+                                check=_len_is("XLEN", "bench:stream",
+                                              lambda v, w: v >= w.requests,
+                                              lambda w: f">= {w.requests}")))
+        for pipeline in (1, 16):
+            req = n(50_000 if pipeline == 1 else 200_000)
+            # __rand_int__ < 9,900 (a zero-padded ID both servers parse): 100 entries follow.
+            out.append(Workload(("XRANGE 100", None, xrange), 50, pipeline, 32,
+                                XRANGE_ENTRIES - 100, req, "streams", rb=xrange.split(),
+                                state=("xrange",), prep=[("stream", "bench:xr", XRANGE_ENTRIES)],
+                                probe=("XRANGE", "bench:xr", "-", "+", "COUNT", "1")))
+        # 2 producers pipelining XADD (16 in flight, at most 4096 entries not yet acked),
+        # 4 consumers of one group: XREADGROUP COUNT 10 BLOCK 1000, then XACK of what came.
+        out.append(Workload(("XREADGROUP+XACK", "2p/4c", "XREADGROUP+XACK"), 6, 16, 32, None,
+                            None, "streams", state=None,
+                            probe=("XGROUP", "CREATE", "probe:stream", "g", "$", "MKSTREAM"),
+                            driver=["streams", "2", "4", "16", "10", "4096"], seconds=seconds))
     return out
 
 
@@ -429,9 +462,10 @@ def build_sets(prefix, n, size, extra=()):
     return b"".join([pre + b"%012d\r\n" % i + vpart + tail for i in range(n)])
 
 
-def pipe_load_lines(port, payload, count, what="loading"):
-    """Send pre-encoded commands whose replies are one line each (integers, +OK): wait for
-    `count` replies; an error reply raises RuntimeError with the server's message."""
+def pipe_load_lines(port, payload, count, what="loading", bulk=False):
+    """Send pre-encoded commands whose replies are one line each (integers, +OK), or with
+    bulk=True one bulk string each (XADD's IDs): wait for `count` replies; an error reply
+    raises RuntimeError with the server's message."""
     s = socket.create_connection(("127.0.0.1", port), timeout=120)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4 << 20)
     err = []
@@ -446,7 +480,7 @@ def pipe_load_lines(port, payload, count, what="loading"):
 
     th = threading.Thread(target=sender, daemon=True)
     th.start()
-    got, tail = 0, b""
+    got, tail, skip = 0, b"", False
     try:
         while got < count:
             d = s.recv(1 << 20)
@@ -456,12 +490,17 @@ def pipe_load_lines(port, payload, count, what="loading"):
             lines = chunk.split(b"\r\n")
             tail = lines.pop()
             for ln in lines:
+                if skip:  # a bulk reply's payload line
+                    skip = False
+                    continue
                 if ln[:1] == b"-":
                     raise RuntimeError(f"server error while {what}: "
                                        + ln[1:].decode(errors="replace"))
-                if ln[:1] not in (b":", b"+"):
+                if bulk and ln[:1] == b"$":
+                    skip = True
+                elif ln[:1] not in (b":", b"+"):
                     raise RuntimeError(f"unexpected reply while {what}: {ln[:60]!r}")
-            got += len(lines)
+                got += 1
     finally:
         # Don't wait for the sender if the server refused: it may be blocked on a full socket.
         with contextlib.suppress(OSError):
@@ -499,6 +538,10 @@ def build_loader(spec):
         return _chunked("ZADD", key, [(b"%d" % i, b"element:%012d" % i) for i in range(n)])
     if kind == "script":  # EVAL of the EVALSHA workload's body caches it (replies :0 or :1)
         return resp("EVAL", SCRIPT_BODY, "1", "preload:k", "v"), 1
+    if kind == "stream":  # XADD key <i>-1 <STREAM_FIELDS>, i = 1..n (replies are bulk IDs)
+        _, key, n = spec
+        return b"".join(resp("XADD", key, "%d-1" % i, *STREAM_FIELDS)
+                        for i in range(1, n + 1)), n
     if kind == "hashes":  # HSET prefix<%012d> f0 v ... f<nf-1> v
         _, prefix, nkeys, nf, size = spec
         v = b"x" * size
@@ -612,7 +655,7 @@ def preflight(server, w):
         if isinstance(r, Exception):
             return str(r)
         if w.probe is not None:
-            c.cmd("DEL", "probe:list", "probe:hash", "probe:set", "probe:zset")
+            c.cmd("DEL", "probe:list", "probe:hash", "probe:set", "probe:zset", "probe:stream")
         return None
     finally:
         c.close()
@@ -634,7 +677,9 @@ def prepare(server, w, cache):
         if spec[0] == "strings":
             pipe_load(server.port, payload, count)
         else:
-            pipe_load_lines(server.port, payload, count, f"loading {spec[0]} {spec[1] if len(spec) > 1 else ''}")
+            pipe_load_lines(server.port, payload, count,
+                            f"loading {spec[0]} {spec[1] if len(spec) > 1 else ''}",
+                            bulk=spec[0] == "stream")
 
 
 def run_one(server, w, args):
@@ -936,6 +981,42 @@ def memory_collections(args, dq_argv, redis_argv, tmpdir):
     return out
 
 
+def memory_stream(args, dq_argv, redis_argv, tmpdir):
+    """RSS growth per entry for --mem-members 5-field entries (STREAM_FIELDS) in one stream,
+    explicit IDs (10 entries per millisecond, as a busy producer's `*` would give)."""
+    m = args.mem_members
+    log(f"memory: {m:,} stream entries in one stream")
+    base = 1_700_000_000_000
+    payload = b"".join(resp("XADD", "mem:stream", "%d-%d" % (base + i // 10, i % 10),
+                            *STREAM_FIELDS) for i in range(m))
+    out = {}
+    for kind, argv in (("dq", dq_argv), ("redis", redis_argv)):
+        s = None
+        try:
+            s = new_server(kind, argv, args, tmpdir)
+            r0 = settled_rss(s.pid)
+            t = time.monotonic()
+            pipe_load_lines(s.port, payload, m, "loading stream entries", bulk=True)
+            r1 = settled_rss(s.pid)
+            t1 = time.monotonic() - t
+            c = Conn(s.port)
+            n = c.cmd("XLEN", "mem:stream")
+            c.close()
+            if n != m:
+                raise RuntimeError(f"XLEN {n!r}, expected {m}")
+            out[kind] = {"bpe": (r1 - r0) / m, "t": t1}
+            log(f"  {kind:5s} stream: +{(r1 - r0) / 1e6:.1f} MB for {m:,} entries "
+                f"= {(r1 - r0) / m:.1f} B/entry ({t1:.1f}s)")
+        except (OSError, RuntimeError) as ex:
+            out[kind] = {"error": f"{type(ex).__name__}: {ex}"}
+            log(f"  {kind}: stream memory test FAILED: {ex}")
+        finally:
+            if s is not None:
+                s.stop()
+    del payload
+    return out
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -994,6 +1075,10 @@ GROUP_TITLES = {
                    "ZRANGE 0 99 of a 200-member zset)",
     "scripting": "scripting — EVALSHA of a script doing one GET and one SET (redis-benchmark "
                  "custom command over 100k random keys; the script is cached by one EVAL first)",
+    "streams": "streams — XADD of 5 fields (~60 B of values) to one stream and XRANGE of 100 "
+               "entries from a random start in a 10k-entry stream (redis-benchmark custom "
+               "commands); consumer group (tools/bench/driver.c: 2 producers pipelining XADD, "
+               "4 consumers looping XREADGROUP COUNT 10 + XACK; rate = entries acked/s)",
 }
 
 
@@ -1058,7 +1143,7 @@ def group_table(L, group, workloads, results, errors):
     L.append("")
 
 
-def report(args, info, load_end, workloads, results, errors, crashes, mem, cmem):
+def report(args, info, load_end, workloads, results, errors, crashes, mem, cmem, smem=None):
     L = []
     L.append(f"### dq vs redis-server — {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}")
     L.append("")
@@ -1084,7 +1169,7 @@ def report(args, info, load_end, workloads, results, errors, crashes, mem, cmem)
     for c in crashes:
         L.append(f"**PROBLEM:** {c}".replace("\n", " "))
         L.append("")
-    if mem or cmem:
+    if mem or cmem or smem:
         n = args.mem_keys
         L.append("#### memory (fresh server per phase; RSS growth / keys or members)")
         L.append("")
@@ -1102,6 +1187,9 @@ def report(args, info, load_end, workloads, results, errors, crashes, mem, cmem)
             if cmem and typ in cmem:
                 rows.append((cmem[typ], "bpm", f"{m // 1000:,}k {what[typ]} in {nk:,} {typ} keys "
                                                f"(per member)"))
+        if smem:
+            rows.append((smem, "bpe", f"{args.mem_members // 1000:,}k 5-field entries (~60 B of "
+                                      f"values) in one stream (per entry)"))
         ratios = []
         for src, key, label in rows:
             d, r = src.get("dq", {}), src.get("redis", {})
@@ -1223,11 +1311,11 @@ def main():
         f"rounds={args.rounds} scale={args.scale}; load avg {info['load']}")
     tmpdir = tempfile.mkdtemp(prefix="dq-bench-")
     t0 = time.monotonic()
-    workloads, results, errors, crashes, mem, cmem = [], {}, {}, [], None, None
+    workloads, results, errors, crashes, mem, cmem, smem = [], {}, {}, [], None, None, None
     unsupported = {}
     args.driver, args.driver_error = None, None
     try:
-        if "queue" in args.groups or "pubsub" in args.groups:
+        if any(g in args.groups for g in ("queue", "pubsub", "streams")):
             args.driver, args.driver_error = build_driver(tmpdir)
             if args.driver_error:
                 log(f"bench: {args.driver_error}")
@@ -1237,6 +1325,8 @@ def main():
         if "memory" in args.groups:
             mem = memory(args, [dq_bin], [args.redis], tmpdir)
             cmem = memory_collections(args, [dq_bin], [args.redis], tmpdir)
+        if "streams" in args.groups and not args.only:
+            smem = memory_stream(args, [dq_bin], [args.redis], tmpdir)
     except KeyboardInterrupt:
         log("bench: interrupted")
         return 130
@@ -1245,7 +1335,7 @@ def main():
         shutil.rmtree(tmpdir, ignore_errors=True)
     with open("/proc/loadavg") as f:
         load_end = " ".join(f.read().split()[:3])
-    md = report(args, info, load_end, workloads, results, errors, crashes, mem, cmem)
+    md = report(args, info, load_end, workloads, results, errors, crashes, mem, cmem, smem)
     md += f"\n_bench took {time.monotonic() - t0:.0f}s_\n"
     print(md)
     os.makedirs(build, exist_ok=True)
@@ -1255,7 +1345,7 @@ def main():
     log(f"bench: written to {out}")
     # Exit 1 on anything but rows dq FAILs with an error reply (a command or type it lacks).
     failed = [k for k in errors if not results.get(k) and not (k[1] == "dq" and k in unsupported)]
-    mems = ([mem] if mem else []) + (list(cmem.values()) if cmem else [])
+    mems = ([mem] if mem else []) + (list(cmem.values()) if cmem else []) + ([smem] if smem else [])
     mem_failed = [e for m in mems for kind, v in m.items() if "error" in v
                   and not (kind == "dq" and "server error while loading" in v["error"])]
     if unsupported:

@@ -164,6 +164,35 @@ TEST_CASE("stream: fields differing from the master entry") {
   CHECK(s.check() == "");
 }
 
+TEST_CASE("stream: integer values stored compactly come back byte for byte") {
+  StreamObject s;
+  Fields f{{"a", "0"},
+           {"b", "-1"},
+           {"c", "1999"},
+           {"d", "1700000000000"},
+           {"e", "-9223372036854775808"},
+           {"f", "9223372036854775807"},
+           {"g", "2305843009213693951"},
+           {"h", "2305843009213693952"},
+           {"i", "-2305843009213693951"},
+           {"j", "007"},
+           {"k", "-0"},
+           {"l", "+5"},
+           {"m", " 5"},
+           {"n", std::string(70, 'x')}};
+  add(s, {1, 0}, f);
+  add(s, {2, 0}, f);
+  Fields g{{"x", "12"}, {"y", "abc"}};
+  add(s, {3, 0}, g);
+  auto all = range(s, {}, StreamID::max(), false);
+  REQUIRE(all.size() == 3);
+  CHECK(all[0].second == f);
+  CHECK(all[1].second == f);
+  CHECK(all[2].second == g);
+  CHECK(range(s, {}, StreamID::max(), true)[0].second == g);
+  CHECK(s.check() == "");
+}
+
 TEST_CASE("stream: seek and ranges both directions across blocks") {
   StreamObject s;
   Model m;
@@ -372,7 +401,10 @@ TEST_CASE("stream: randomized model test against std::map") {
         size_t nf = 1 + rng() % 3;
         for (size_t i = 0; i < nf; ++i) {
           std::string k = (rng() % 4) ? "f" + std::to_string(i) : "g" + std::to_string(rng() % 5);
-          f.emplace_back(k, std::string(rng() % 20, static_cast<char>('a' + rng() % 26)));
+          if (rng() % 3 == 0)
+            f.emplace_back(k, std::to_string(static_cast<int64_t>(rng()) >> (rng() % 64)));
+          else
+            f.emplace_back(k, std::string(rng() % 20, static_cast<char>('a' + rng() % 26)));
         }
         StreamID id = add(s, {ms, 0}, f, lim, StreamIdMode::AutoSeq);
         m[id] = f;

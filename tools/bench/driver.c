@@ -1,4 +1,5 @@
-/* dq bench driver: blocking hand-off (RPUSH -> BLPOP) and pub/sub fan-out, end to end.
+/* dq bench driver: blocking hand-off (RPUSH -> BLPOP), pub/sub fan-out and stream consumer
+ * groups (XADD -> XREADGROUP + XACK), end to end.
  *
  * Compiled by tools/bench.py at bench time (cc -O2 driver.c -lhiredis); only hiredis's RESP
  * reader and command formatter are used.  One thread, epoll over every connection, so the
@@ -12,6 +13,13 @@
  *       SUBSCRIBERS connections SUBSCRIBE ch (or PSUBSCRIBE ch* with "pattern"); 1 publisher
  *       keeps up to PIPELINE `PUBLISH ch <SIZE bytes>` in flight while fewer than BACKLOG
  *       deliveries are outstanding.
+ *   driver streams PORT SECONDS PRODUCERS CONSUMERS PIPELINE COUNT BACKLOG
+ *       Creates group g on stream s (XGROUP CREATE s g $ MKSTREAM). PRODUCERS connections keep
+ *       up to PIPELINE `XADD s * <5 fields>` in flight while fewer than BACKLOG entries are
+ *       added but not yet acknowledged; CONSUMERS connections (consumer c<i>) loop
+ *       `XREADGROUP GROUP g c<i> COUNT COUNT BLOCK 1000 STREAMS s >`, and acknowledge what
+ *       they got with one `XACK s g id...` sent together with their next XREADGROUP.
+ *       items = entries acknowledged.
  *
  * Prints one line "items=N seconds=S sent=N timeouts=N" (items = consumed / delivered) and
  * exits 0; on an error reply or a dropped connection prints "error: ..." to stderr, exits 2.
@@ -31,7 +39,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 
-enum { PRODUCER, CONSUMER, PUBLISHER, SUBSCRIBER };
+enum { PRODUCER, CONSUMER, PUBLISHER, SUBSCRIBER, XPRODUCER, XCONSUMER };
 
 typedef struct {
     int fd, role, queue, inflight;
@@ -189,6 +197,64 @@ static void feed_publisher(void) {
     }
 }
 
+/* ---------------------------------------------------------------- streams */
+
+static char *xadd_cmd, **xread_cmd;
+static int xadd_len, *xread_len;
+
+static void streams_reply(Conn *c, redisReply *r) {
+    c->inflight--;
+    if (c->role == XPRODUCER) {
+        if (r->type != REDIS_REPLY_STRING) die("unexpected XADD reply type %d", r->type);
+        return;
+    }
+    if (r->type == REDIS_REPLY_INTEGER) { /* XACK */
+        items += r->integer;
+        return;
+    }
+    if (r->type == REDIS_REPLY_NIL) { /* BLOCK timed out */
+        timeouts++;
+    } else if (r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&
+               r->element[0]->type == REDIS_REPLY_ARRAY && r->element[0]->elements == 2) {
+        redisReply *entries = r->element[0]->element[1];
+        if (entries->type != REDIS_REPLY_ARRAY) die("unexpected XREADGROUP entries");
+        size_t n = entries->elements;
+        if (n) {
+            const char **argv = malloc((n + 3) * sizeof *argv);
+            size_t *lens = malloc((n + 3) * sizeof *lens);
+            argv[0] = "XACK", lens[0] = 4;
+            argv[1] = "s", lens[1] = 1;
+            argv[2] = "g", lens[2] = 1;
+            for (size_t i = 0; i < n; i++) {
+                redisReply *e = entries->element[i];
+                if (e->type != REDIS_REPLY_ARRAY || e->elements != 2) die("unexpected entry");
+                argv[3 + i] = e->element[0]->str;
+                lens[3 + i] = e->element[0]->len;
+            }
+            char *ack;
+            long long len = redisFormatCommandArgv(&ack, (int)(n + 3), argv, lens);
+            send_cmd(c, ack, (int)len);
+            free(ack);
+            free(argv);
+            free(lens);
+        }
+    } else {
+        die("unexpected XREADGROUP reply type %d", r->type);
+    }
+    if (!stopping) send_cmd(c, xread_cmd[c->queue], xread_len[c->queue]);
+}
+
+static void feed_xproducers(void) {
+    for (int i = 0; i < nconns && !stopping; i++) {
+        Conn *c = &conns[i];
+        if (c->role != XPRODUCER) continue;
+        while (c->inflight < pipeline && sent - items < backlog) {
+            send_cmd(c, xadd_cmd, xadd_len);
+            sent++;
+        }
+    }
+}
+
 /* ---------------------------------------------------------------- main */
 
 static void loop(double seconds, void (*on_reply)(Conn *, redisReply *), void (*feed)(void)) {
@@ -215,7 +281,7 @@ static long arg(char **argv, int i, int argc) {
 }
 
 int main(int argc, char **argv) {
-    if (argc < 2) die("usage: driver handoff|pubsub ...");
+    if (argc < 2) die("usage: driver handoff|pubsub|streams ...");
     epfd = epoll_create1(0);
     int port = (int)arg(argv, 2, argc);
     double seconds = strtod(argc > 3 ? argv[3] : "1", NULL);
@@ -277,6 +343,49 @@ int main(int argc, char **argv) {
         pub_len = publen;
         pipeline = pipe;
         loop(seconds, pubsub_reply, feed_publisher);
+    } else if (!strcmp(argv[1], "streams")) {
+        int np = (int)arg(argv, 4, argc), nc = (int)arg(argv, 5, argc);
+        pipeline = (int)arg(argv, 6, argc);
+        int count = (int)arg(argv, 7, argc);
+        backlog = arg(argv, 8, argc);
+        if (np < 1 || nc < 1 || pipeline < 1 || count < 1) die("bad arguments");
+        nconns = np + nc;
+        conns = calloc(nconns, sizeof *conns);
+        for (int i = 0; i < nc; i++) conn_open(&conns[i], port, XCONSUMER, i);
+        for (int i = 0; i < np; i++) conn_open(&conns[nc + i], port, XPRODUCER, 0);
+        /* The group first, synchronously on the first connection. */
+        char *mk;
+        int mklen = redisFormatCommand(&mk, "XGROUP CREATE s g $ MKSTREAM");
+        send_all(&conns[0], mk, (size_t)mklen);
+        for (;;) {
+            char buf[512];
+            ssize_t n = read(conns[0].fd, buf, sizeof buf);
+            if (n <= 0) die("XGROUP CREATE: no reply");
+            redisReaderFeed(conns[0].rd, buf, (size_t)n);
+            void *r;
+            if (redisReaderGetReply(conns[0].rd, &r) != REDIS_OK) die("protocol error");
+            if (!r) continue;
+            if (((redisReply *)r)->type == REDIS_REPLY_ERROR)
+                die("server replied: %s", ((redisReply *)r)->str);
+            freeReplyObject(r);
+            break;
+        }
+        xadd_len = redisFormatCommand(&xadd_cmd,
+                                      "XADD s * name user:00042 email someone@example.com "
+                                      "price 1999 status pending payload %s",
+                                      "0123456789abcdef0123456789abcdef");
+        xread_cmd = calloc(nc, sizeof *xread_cmd);
+        xread_len = calloc(nc, sizeof *xread_len);
+        for (int i = 0; i < nc; i++) {
+            char name[32];
+            snprintf(name, sizeof name, "c%d", i);
+            xread_len[i] = redisFormatCommand(&xread_cmd[i],
+                                              "XREADGROUP GROUP g %s COUNT %d BLOCK 1000 "
+                                              "STREAMS s >",
+                                              name, count);
+            send_cmd(&conns[i], xread_cmd[i], xread_len[i]);
+        }
+        loop(seconds, streams_reply, feed_xproducers);
     } else {
         die("unknown mode %s", argv[1]);
     }
