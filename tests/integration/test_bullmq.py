@@ -5,7 +5,8 @@ tests/clients/bullmq/run.mjs runs a Queue, a Worker and QueueEvents: jobs with r
 progress, a job that fails twice and then succeeds (attempts + fixed backoff), one that fails
 every attempt (exponential backoff), a delayed job, counters and events; then on a second queue
 priorities, a parent/children flow, job logs, a manual retry, pause/resume, removeOnComplete,
-deduplication, a job scheduler, getJobs and clean (42 checks, ~2 s). BullMQ reads
+deduplication, a job scheduler, getJobs and clean; a rate-limited worker (~45 checks, ~3 s).
+BullMQ reads
 redis_version and maxmemory_policy from INFO, runs its ~55 Lua scripts (cjson, cmsgpack, keys
 built at run time) and writes an event stream in nearly every one of them (XADD, read back by
 QueueEvents with XREAD BLOCK): the run skips until dq has streams and cmsgpack.

@@ -121,6 +121,13 @@ def test_countdown_eta(worker, tasks):
     assert time.time() - start >= 0.9
 
 
+def test_task_retries_itself(worker, tasks):
+    # self.retry() republishes the task with an ETA; the third run succeeds.
+    assert tasks.flaky.delay(2).get(timeout=10) == 2
+    with pytest.raises(RuntimeError, match="flaky"):
+        tasks.flaky.delay(10).get(timeout=10)  # max_retries=3: the 4th failure is final
+
+
 def test_other_queue(worker, tasks):
     # The worker consumes several queues: BRPOP over all of them.
     res = tasks.add.apply_async((40, 2), queue="celery")
@@ -151,7 +158,7 @@ def test_control_ping(worker, tasks):
 def error_lines(out):
     # The only error lines allowed are the failing task's own.
     return [l for l in out.splitlines() if ("ERROR/" in l or "CRITICAL/" in l or "WARNING/" in l)
-            and "raised unexpected: " not in l]
+            and "raised unexpected: " not in l and "RuntimeError('flaky')" not in l]
 
 
 def test_worker_survived(worker, target):

@@ -21,9 +21,10 @@ import redis
 from dqclients import CLIENTS_DIR, Worker, client_server, server_lacks
 
 rq = pytest.importorskip("rq", reason="python3-rq not installed (make deps)")
-from rq import Queue  # noqa: E402
+from rq import Queue, Retry  # noqa: E402
 from rq.command import send_shutdown_command  # noqa: E402
 from rq.job import Job, JobStatus  # noqa: E402
+from rq.results import Result  # noqa: E402
 from rq.registry import (DeferredJobRegistry, FailedJobRegistry,  # noqa: E402
                          FinishedJobRegistry, ScheduledJobRegistry)
 
@@ -191,6 +192,19 @@ def test_failing_job_in_failed_registry(target, conn, streams):
     latest = job.latest_result()
     assert latest.type == latest.Type.FAILED
     assert "ValueError" in latest.exc_string
+
+
+def test_retry_then_failed(target, conn, streams):
+    # Retry(max=2) without interval: the worker requeues the job at once, twice; the third
+    # failure is final.
+    q = Queue("default", connection=conn)
+    job = q.enqueue("jobs.fail", "rq job failed on purpose", retry=Retry(max=2))
+    run_burst_worker(target, "default", failures=3)
+    job.refresh()
+    assert job.get_status() == JobStatus.FAILED
+    assert job.retries_left == 0
+    assert FailedJobRegistry(queue=q).get_job_ids() == [job.id]
+    assert [r.type for r in job.results()] == [Result.Type.FAILED]  # retries store none
 
 
 def test_dependent_job_runs_after_parent(target, conn, streams):

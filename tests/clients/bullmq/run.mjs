@@ -5,7 +5,7 @@
 // that fails every attempt (attempts + exponential backoff), and a delayed job. A second queue
 // with a worker of concurrency 1 covers more of BullMQ's scripts: priorities, a parent/children
 // flow, job logs, a manual retry, pause/resume, removeOnComplete, deduplication, a job
-// scheduler (repeat every N ms), getJobs and clean. Each check prints "ok: ..."; the first
+// scheduler (repeat every N ms), getJobs and clean; a third, a rate limiter. Each check prints "ok: ..."; the first
 // failure prints "FAIL: ..." and exits 1; success ends with "BULLMQ PASS <n> checks" and exit
 // 0. The whole run is bounded by a 25 s watchdog.
 import { FlowProducer, Job, Queue, QueueEvents, Worker } from 'bullmq';
@@ -47,6 +47,8 @@ let queue2;
 let worker2;
 let events2;
 let flows;
+let queue3;
+let worker3;
 
 async function main() {
   events = new QueueEvents(queueName, { connection });
@@ -278,10 +280,26 @@ async function extras() {
   check((await queue2.getCompletedCount()) === 0, 'no completed job left');
 }
 
+// A rate-limited worker: at most 2 jobs per 400 ms.
+async function rateLimited() {
+  const name3 = `${queueName}-rl`;
+  queue3 = new Queue(name3, { connection });
+  await queue3.addBulk([1, 2, 3, 4].map((i) => ({ name: 'rl', data: { i } })));
+  const started = [];
+  worker3 = new Worker(name3, async () => {
+    started.push(Date.now());
+  }, { connection, concurrency: 4, limiter: { max: 2, duration: 400 } });
+  await until('the rate-limited jobs', async () => (await queue3.getCompletedCount()) === 4);
+  started.sort((a, b) => a - b);
+  check(started[2] - started[0] >= 350, 'rate limiter: the third job waits for the window',
+    started.map((t) => t - started[0]));
+}
+
 let code = 0;
 try {
   await main();
   await extras();
+  await rateLimited();
   check(warnings.length === 0, 'no warnings from BullMQ', warnings);
   console.log(`BULLMQ PASS ${checks} checks`);
 } catch (err) {
@@ -289,12 +307,11 @@ try {
   code = 1;
 }
 try {
-  await Promise.all([worker?.close(), worker2?.close()]);
-  await Promise.all([
-    queue?.obliterate({ force: true }).catch(() => {}),
-    queue2?.obliterate({ force: true }).catch(() => {}),
-  ]);
-  await Promise.all([queue?.close(), events?.close(), queue2?.close(), events2?.close()]);
+  await Promise.all([worker?.close(), worker2?.close(), worker3?.close()]);
+  await Promise.all(
+    [queue, queue2, queue3].map((q) => q?.obliterate({ force: true }).catch(() => {})),
+  );
+  await Promise.all([queue, events, queue2, events2, queue3].map((x) => x?.close()));
   await flows?.close();
 } catch (err) {
   console.log(`FAIL: close: ${err.message}`);

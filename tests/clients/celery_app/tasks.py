@@ -39,3 +39,11 @@ def tsum(values):
 @app.task
 def echo(value):
     return value
+
+
+@app.task(bind=True, max_retries=3, default_retry_delay=0.1)
+def flaky(self, fail_times):
+    """Fails (and retries itself) fail_times times, then returns how many retries it took."""
+    if self.request.retries < fail_times:
+        raise self.retry(exc=RuntimeError("flaky"))
+    return self.request.retries
