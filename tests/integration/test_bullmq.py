@@ -6,10 +6,10 @@ progress, a job that fails twice and then succeeds (attempts + fixed backoff), o
 every attempt (exponential backoff), a delayed job, counters and events; then on a second queue
 priorities, a parent/children flow, job logs, a manual retry, pause/resume, removeOnComplete,
 deduplication, a job scheduler, getJobs and clean; a rate-limited worker (~45 checks, ~3 s).
-BullMQ reads
-redis_version and maxmemory_policy from INFO, runs its ~55 Lua scripts (cjson, cmsgpack, keys
-built at run time) and writes an event stream in nearly every one of them (XADD, read back by
-QueueEvents with XREAD BLOCK): the run skips until dq has streams and cmsgpack.
+BullMQ reads redis_version and maxmemory_policy from INFO, speaks RESP3 (ioredis 6 sends
+HELLO 3), runs its Lua scripts (cjson, cmsgpack, keys built at run time) and writes an event
+stream in nearly every one of them (XADD ... MAXLEN ~ 10000, XTRIM, read back by QueueEvents
+with XREAD BLOCK): the run skips until dq has streams and cmsgpack.
 
 `make test` installs the packages (npm ci, only when node_modules is missing or stale).
 msgpackr-extract is overridden to 3.0.4: 3.0.7's per-platform builds are not all on the
