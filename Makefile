@@ -29,7 +29,7 @@ LDFLAGS  += $(SANFLAGS)
 
 PACKAGES := g++ make pkg-config libuv1-dev libxxhash-dev libfmt-dev doctest-dev libhiredis-dev \
             redis-tools redis-server python3-redis python3-pytest liblua5.1-0-dev netcat-openbsd \
-            clang-format lua-bitop-dev lua-cjson-dev
+            clang-format lua-bitop-dev lua-cjson-dev python3-celery python3-rq
 
 PROTO_SRC   := $(wildcard protocol/*.cpp)
 STORAGE_SRC := $(wildcard storage/*.cpp)
@@ -53,7 +53,7 @@ UNIT_BINS := $(BUILD)/tests/unit_protocol $(BUILD)/tests/unit_storage \
 LIBS_STORAGE := -lxxhash -lfmt
 LIBS_SERVER  := -luv -lxxhash -lfmt -llua5.1 -llua5.1-cjson -llua5.1-bitop
 
-.PHONY: all deps build run test unit integration bench lint fuzz clean
+.PHONY: all deps clients build run test unit integration bench lint fuzz clean
 
 all: build
 
@@ -70,6 +70,20 @@ deps:
 	if [ -x /usr/bin/redis-server ] && pgrep -x redis-server >/dev/null && [ -n "$$CI" ]; then :; fi
 
 build: $(SERVER_BIN) $(UNIT_BINS) $(BUILD)/stampede
+
+# BullMQ for tests/integration/test_bullmq.py, installed from the committed package-lock.json
+# (npm ci, from the npm registry) when node_modules is missing or older than the lock file.
+# node and npm come with the machine (not Debian's packages). A failed install does not stop
+# `make test`: test_bullmq.py then fails and says why; without node it is skipped.
+BULLMQ_DIR   := tests/clients/bullmq
+BULLMQ_STAMP := $(BULLMQ_DIR)/node_modules/.dq-installed
+clients: $(BULLMQ_STAMP)
+$(BULLMQ_STAMP): $(BULLMQ_DIR)/package.json $(BULLMQ_DIR)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  echo "npm ci --prefix $(BULLMQ_DIR)"; \
+	  npm ci --prefix $(BULLMQ_DIR) --no-audit --no-fund --loglevel=error && touch $@ \
+	    || echo "WARNING: npm ci in $(BULLMQ_DIR) failed: test_bullmq.py will fail"; \
+	else echo "npm not found: test_bullmq.py will be skipped (or fail if node is present)"; fi
 
 $(BUILD)/%.o: %.cpp
 	@mkdir -p $(dir $@)
@@ -110,7 +124,7 @@ $(BUILD)/stampede: tools/stampede.cpp
 run: deps build
 	./$(SERVER_BIN) redis.conf.example
 
-test: deps
+test: deps clients
 	@$(MAKE) --no-print-directory -j$$(nproc) build
 	@DQ_BUILD=$(BUILD) DQ_SANITIZER=$(SANITIZER) bash tools/run_tests.sh
 

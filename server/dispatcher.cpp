@@ -151,8 +151,7 @@ void Server::dispatch(Client* c, std::span<const std::string_view> args) {
     c->skip_next = false;
   }
 
-  if (!monitors_.empty() && !(spec.flags & (kSkipMonitor | kAdmin)))
-    feed_monitors(c, args, spec.flags & kRedactArgs);
+  monitor_command(c, cmd, args);
   // Keys this command made ready wake their blocked clients now, in blocking order.
   // (Not while a busy script is serving us: its writes wake waiters after it returns.)
   if (blocking_.has_ready() && !scripts_->running()) blocking_.serve_ready();
@@ -178,11 +177,22 @@ void Server::run_handler(CommandContext& ctx) {
   ctx.client.last_cmd = cmd;
 }
 
-void Server::feed_monitors(Client* c, std::span<const std::string_view> args, bool redact) {
+void Server::monitor_command(Client* c, const Command* cmd, std::span<const std::string_view> args,
+                             std::string_view origin) {
+  if (monitors_.empty()) return;
+  uint32_t flags = cmd->spec->flags;
+  if (!(flags & (kSkipMonitor | kAdmin))) feed_monitors(c, args, flags & kRedactArgs, origin);
+}
+
+void Server::feed_monitors(Client* c, std::span<const std::string_view> args, bool redact,
+                           std::string_view origin) {
+  if (monitors_.empty()) return;
   timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
   std::string line = fmt::format("+{}.{:06} [{} {}]", ts.tv_sec, ts.tv_nsec / 1000, c->db_index,
-                                 c->kind == ClientKind::Unix ? "unix:" + cfg_.unixsocket : c->addr);
+                                 !origin.empty()               ? std::string(origin)
+                                 : c->kind == ClientKind::Unix ? "unix:" + cfg_.unixsocket
+                                                               : c->addr);
   // Redis 7 redacts AUTH's arguments, and HELLO's two values after its AUTH token.
   bool hello = redact && args[0].size() == 5 && strncasecmp(args[0].data(), "hello", 5) == 0;
   size_t hide_from = hello ? args.size() : 1, hide_to = args.size();

@@ -896,6 +896,9 @@ std::string ScriptEngine::load(std::string_view body, std::string* err) {
 }
 
 void ScriptEngine::eval(CommandContext& ctx, bool by_sha, bool read_only) {
+  // EVAL/EVALSHA are flagged skip_monitor: they show themselves first, so that MONITOR lists
+  // the script's own commands (origin "lua") after them, as Redis does, errors or not.
+  ctx.server.feed_monitors(&ctx.client, ctx.args, false);
   int64_t numkeys;
   if (!protocol::parse_int64(ctx.arg(2), &numkeys)) return ctx.error(err::kNotInteger);
   if (numkeys < 0) return ctx.error(err::kNumkeysNegative);
@@ -1098,6 +1101,7 @@ bool ScriptEngine::run_call(lua_State* L, bool* reply_is_error) {
   inner.in_exec = true;  // blocking commands act as their non-blocking forms
   inner.in_script = true;
   server_.run_handler(inner);
+  server_.monitor_command(&sc, cmd, args, "lua");
 
   std::string reply;
   iovec iov[64];

@@ -94,6 +94,15 @@ class Server : public storage::KeyspaceObserver {
   void dispatch(Client* c, std::span<const std::string_view> args);
   // Runs a handler and counts it in the command's statistics (dispatch, EXEC, wake-ups).
   void run_handler(CommandContext& ctx);
+  // MONITOR: shows a command that ran (unless flagged skip_monitor or admin), as Redis's
+  // call() does: top-level commands, each command EXEC runs, each command a script calls
+  // (origin "lua"). `origin` empty = the client's address.
+  void monitor_command(Client* c, const Command* cmd, std::span<const std::string_view> args,
+                       std::string_view origin = {});
+  // MONITOR: shows args unconditionally (EVAL and EVALSHA show themselves before their
+  // script's commands, though flagged skip_monitor).
+  void feed_monitors(Client* c, std::span<const std::string_view> args, bool redact,
+                     std::string_view origin = {});
   BlockingManager& blocking() { return blocking_; }
   PubSubHub& pubsub() { return pubsub_; }
   ScriptEngine& scripts() { return *scripts_; }
@@ -144,7 +153,6 @@ class Server : public storage::KeyspaceObserver {
   void cron();
   void active_expire(int64_t budget_us);
   void check_output_limits(Client* c);
-  void feed_monitors(Client* c, std::span<const std::string_view> args, bool redact);
   void reject(Client* c, Command* cmd, std::string_view msg);
   void free_client(Client* c);
 

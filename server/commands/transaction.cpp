@@ -58,6 +58,7 @@ void exec_cmd(CommandContext& ctx) {
     CommandContext inner{ctx.server, c, args, q.cmd, ctx.now};
     inner.in_exec = true;
     ctx.server.run_handler(inner);
+    ctx.server.monitor_command(&c, q.cmd, args);
   }
 }
 

@@ -1,10 +1,11 @@
 """Server commands: INFO, TIME, LASTSAVE, SHUTDOWN, DEBUG, MONITOR — exact replies."""
+import hashlib
 import re
 import time
 
 import pytest
 
-from dqtest import cli, wait_for
+from dqtest import RawClient, cli, wait_for
 
 
 def info_dict(text):
@@ -313,3 +314,83 @@ def test_monitor_via_redis_cli(server, r):
     finally:
         p.kill()
         p.wait()
+
+
+def monitor_lines(port, run):
+    """Runs run(client) with a MONITOR attached; returns the fed lines without timestamps,
+    the client's address shown as 'addr' (the library-facing view of MONITOR)."""
+    import redis
+    mon = RawClient(port)
+    assert mon.cmd("MONITOR") == b"+OK\r\n"
+    c = redis.Redis(host="127.0.0.1", port=port, socket_timeout=10)
+    try:
+        run(c)
+        c.execute_command("ECHO", "end-of-test")
+        lines = []
+        while not lines or "end-of-test" not in lines[-1]:
+            line = mon._line().decode()
+            lines.append(re.sub(r"^\+\d+\.\d{6} \[(\d+) 127\.0\.0\.1:\d+\]", r"[\1 addr]",
+                                re.sub(r"^\+\d+\.\d{6} ", "", line, count=0)
+                                if "[0 lua]" in line or "[1 lua]" in line else line).rstrip())
+        return lines[:-1]
+    finally:
+        c.close()
+        mon.close()
+
+
+def monitor_exec_and_scripts(c):
+    p = c.pipeline(transaction=True)
+    p.set("a", "1").incr("a").lpush("a", "x")  # WRONGTYPE inside EXEC is still fed
+    p.execute(raise_on_error=False)
+    c.eval("redis.call('set', KEYS[1], '2'); return redis.call('get', KEYS[1])", 1, "b")
+    c.execute_command("EVAL_RO", "return redis.call('get', KEYS[1])", 1, "b")
+    sha = c.script_load("redis.call('select', '1'); return redis.pcall('incr', 'b')")
+    c.evalsha(sha, 0)
+    try:
+        c.evalsha("0" * 40, 0)  # NOSCRIPT: EVALSHA is shown all the same
+    except Exception:
+        pass
+    p = c.pipeline(transaction=True)
+    p.execute_command("EVAL", "return redis.call('get', 'b')", 0)
+    p.execute()
+
+
+MONITOR_EXEC_AND_SCRIPTS = [
+    '[0 addr] "MULTI"',
+    '[0 addr] "SET" "a" "1"',
+    '[0 addr] "INCRBY" "a" "1"',
+    '[0 addr] "LPUSH" "a" "x"',
+    '[0 addr] "EXEC"',
+    '[0 addr] "EVAL" "redis.call(\'set\', KEYS[1], \'2\'); '
+    'return redis.call(\'get\', KEYS[1])" "1" "b"',
+    '[0 lua] "set" "b" "2"',
+    '[0 lua] "get" "b"',
+    '[0 addr] "EVAL_RO" "return redis.call(\'get\', KEYS[1])" "1" "b"',
+    '[0 lua] "get" "b"',
+    '[0 addr] "SCRIPT" "LOAD" "redis.call(\'select\', \'1\'); return redis.pcall(\'incr\', \'b\')"',
+    '[0 addr] "EVALSHA" "%s" "0"',
+    '[1 lua] "select" "1"',  # fed after it ran, as Redis
+    '[1 lua] "incr" "b"',
+    '[0 addr] "EVALSHA" "0000000000000000000000000000000000000000" "0"',
+    '[0 addr] "MULTI"',
+    '[0 addr] "EVAL" "return redis.call(\'get\', \'b\')" "0"',
+    '[0 lua] "get" "b"',
+    '[0 addr] "EXEC"',
+]
+
+
+def test_monitor_shows_exec_and_script_commands(server, r):
+    # Kombu's, RQ's and BullMQ's traffic is mostly MULTI/EXEC and scripts: MONITOR shows each
+    # command EXEC runs, and EVAL/EVALSHA followed by the commands the script ran ("lua").
+    sha = hashlib.sha1(b"redis.call('select', '1'); return redis.pcall('incr', 'b')").hexdigest()
+    expected = [l.replace("%s", sha) for l in MONITOR_EXEC_AND_SCRIPTS]
+    assert monitor_lines(server.port, monitor_exec_and_scripts) == expected
+
+
+def test_monitor_exec_and_scripts_as_redis(redis_ref, server):
+    r1 = redis_ref.client()
+    r1.flushall()
+    r2 = server.client()
+    r2.flushall()
+    assert monitor_lines(server.port, monitor_exec_and_scripts) == \
+        monitor_lines(redis_ref.port, monitor_exec_and_scripts)
