@@ -53,8 +53,8 @@ CommandTable::CommandTable() {
 Command* CommandTable::find(std::string_view name) const {
   char buf[64];
   if (name.size() >= sizeof(buf)) return nullptr;
-  for (size_t i = 0; i < name.size(); ++i)
-    buf[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
+  for (size_t i = 0; i < name.size(); ++i)  // ASCII only (no locale lookup per character)
+    buf[i] = name[i] >= 'A' && name[i] <= 'Z' ? static_cast<char>(name[i] + 32) : name[i];
   auto& idx = name_index();
   auto it = idx.find(std::string_view(buf, name.size()));
   return it == idx.end() ? nullptr : it->second;

@@ -16,6 +16,7 @@ extern "C" {
 #include "protocol/resp_parser.h"
 #include "server/command_context.h"
 #include "server/log.h"
+#include "server/lua_alloc.h"
 #include "server/lua_libs.h"
 #include "server/server.h"
 #include "server/sha1.h"
@@ -681,7 +682,7 @@ void ScriptEngine::init_state() {
 }
 
 lua_State* ScriptEngine::new_state() {
-  lua_State* L = luaL_newstate();
+  lua_State* L = new_pooled_lua_state();
   // Libraries as Redis: base, table, string, math (no io, os, package, debug).
   lua_pushcfunction(L, luaopen_base);
   lua_pushstring(L, "");
@@ -903,19 +904,27 @@ void ScriptEngine::eval(CommandContext& ctx, bool by_sha, bool read_only) {
   if (!protocol::parse_int64(ctx.arg(2), &numkeys)) return ctx.error(err::kNotInteger);
   if (numkeys < 0) return ctx.error(err::kNumkeysNegative);
   if (static_cast<size_t>(numkeys) > ctx.argc() - 3) return ctx.error(err::kNumkeysTooBig);
-  std::string sha;
+  char lower[41];
+  std::string loaded;
+  std::string_view sha;
   if (by_sha) {
-    sha.assign(ctx.arg(1));
-    for (char& c : sha) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (!exists(sha)) return ctx.error(err::kNoScript);
+    std::string_view given = ctx.arg(1);
+    if (given.size() != 40) return ctx.error(err::kNoScript);
+    for (size_t i = 0; i < 40; ++i)
+      lower[i] = static_cast<char>(given[i] >= 'A' && given[i] <= 'Z' ? given[i] + 32 : given[i]);
+    lower[40] = '\0';
+    sha = std::string_view(lower, 40);
   } else {
     std::string e;
-    sha = load(ctx.arg(1), &e);
-    if (sha.empty()) return ctx.error(e);
+    loaded = load(ctx.arg(1), &e);
+    if (loaded.empty()) return ctx.error(e);
+    sha = loaded;
   }
+  auto it = scripts_.find(sha);
+  if (it == scripts_.end()) return ctx.error(err::kNoScript);
   // A shebang script declares what it does (Redis 7's scriptPrepareForRun): without
   // no-writes it may not run from EVAL_RO; with it, it runs read-only from EVAL too.
-  uint32_t flags = scripts_[sha].flags;
+  uint32_t flags = it->second.flags;
   if (!(flags & kScriptEvalCompat)) {
     if (!(flags & kScriptNoWrites) && read_only) return ctx.error(err::kScriptWriteFlagRo);
     if (flags & kScriptNoWrites) read_only = true;
@@ -931,7 +940,7 @@ void ScriptEngine::eval(CommandContext& ctx, bool by_sha, bool read_only) {
   lua_pop(L_, 1);
 
   lua_getfield(L_, LUA_REGISTRYINDEX, kScriptsKey);
-  lua_getfield(L_, -1, sha.c_str());
+  lua_getfield(L_, -1, sha.data());  // NUL-terminated: lower[] or loaded
   lua_remove(L_, -2);
   run(ctx, L_, 0, sha, read_only, /*is_eval=*/true);
 }
@@ -1053,23 +1062,29 @@ bool ScriptEngine::run_call(lua_State* L, bool* reply_is_error) {
     call_error_ = "ERR Please specify at least one argument for this redis lib call";
     return false;
   }
-  std::vector<std::string> owned(static_cast<size_t>(argc));
+  // Views into the Lua strings (they stay on the stack for the whole call) and into
+  // call_numbers_ for numbers (reserved up front, so the views stay valid).
+  call_args_.clear();
+  call_numbers_.clear();
+  call_numbers_.reserve(static_cast<size_t>(argc) * 64);
   for (int i = 1; i <= argc; ++i) {
     int t = lua_type(L, i);
     if (t == LUA_TNUMBER) {
       char buf[64];
       size_t n = protocol::ReplyWriter::format_double(lua_tonumber(L, i), buf);
-      owned[i - 1].assign(buf, n);
+      size_t at = call_numbers_.size();
+      call_numbers_.append(buf, n);
+      call_args_.emplace_back(call_numbers_.data() + at, n);
     } else if (t == LUA_TSTRING) {
       size_t n;
       const char* s = lua_tolstring(L, i, &n);
-      owned[i - 1].assign(s, n);
+      call_args_.emplace_back(s, n);
     } else {
       call_error_ = "ERR Lua redis lib command arguments must be strings or integers";
       return false;
     }
   }
-  std::vector<std::string_view> args(owned.begin(), owned.end());
+  std::span<const std::string_view> args(call_args_);
 
   Command* cmd = CommandTable::instance().find(args[0]);
   if (cmd && cmd->is_container() && args.size() >= 2) {
@@ -1103,14 +1118,29 @@ bool ScriptEngine::run_call(lua_State* L, bool* reply_is_error) {
   server_.run_handler(inner);
   server_.monitor_command(&sc, cmd, args, "lua");
 
-  std::string reply;
+  // The reply as one contiguous string (a small reply is one block: no copy).
   iovec iov[64];
   int k = sc.out.export_iov(iov, 64);
-  for (int i = 0; i < k; ++i)
-    reply.append(static_cast<const char*>(iov[i].iov_base), iov[i].iov_len);
-  sc.out.clear();
+  std::string_view reply;
+  if (k == 1 && sc.out.size() == iov[0].iov_len) {
+    reply = std::string_view(static_cast<const char*>(iov[0].iov_base), iov[0].iov_len);
+  } else {
+    call_reply_.clear();
+    while (k > 0) {
+      size_t taken = 0;
+      for (int i = 0; i < k; ++i) {
+        call_reply_.append(static_cast<const char*>(iov[i].iov_base), iov[i].iov_len);
+        taken += iov[i].iov_len;
+      }
+      sc.out.consume(taken);
+      k = sc.out.export_iov(iov, 64);
+    }
+    reply = call_reply_;
+  }
   ReplyToLua conv(L, reply);
-  if (!conv.push()) lua_pushboolean(L, 0);
+  bool pushed = conv.push();
+  sc.out.clear();
+  if (!pushed) lua_pushboolean(L, 0);
   *reply_is_error = false;
   if (lua_istable(L, -1)) {
     lua_getfield(L, -1, "err");

@@ -30,6 +30,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 struct lua_State;
 
@@ -96,7 +97,7 @@ class ScriptEngine {
   lua_State* new_state();
   // SCRIPT LOAD: compiles and caches; returns the sha, or "" with *err set.
   std::string load(std::string_view body, std::string* err);
-  bool exists(std::string_view sha) const { return scripts_.count(std::string(sha)) > 0; }
+  bool exists(std::string_view sha) const { return scripts_.find(sha) != scripts_.end(); }
   void flush();
   bool running() const { return running_; }
   // True once the running script has run past busy-reply-threshold: from then on the
@@ -134,8 +135,17 @@ class ScriptEngine {
     size_t size;
     uint32_t flags;  // ScriptFlag bits from the shebang
   };
-  std::unordered_map<std::string, CachedScript> scripts_;  // by sha
-  std::unique_ptr<Client> client_;                         // the script's client
+  struct ShaHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  // By sha; looked up with string_views (no copy per EVALSHA).
+  std::unordered_map<std::string, CachedScript, ShaHash, std::equal_to<>> scripts_;
+  // Scratch of run_call, reused (a call cannot nest: scripts cannot call EVAL).
+  std::vector<std::string_view> call_args_;
+  std::string call_numbers_;  // number arguments formatted as strings
+  std::string call_reply_;
+  std::unique_ptr<Client> client_;  // the script's client
   bool running_ = false;
   bool timed_out_ = false;  // past busy-reply-threshold
   bool killed_ = false;     // SCRIPT KILL / FUNCTION KILL armed
