@@ -650,3 +650,13 @@ def test_delifeq_inside_script_and_lock_release(r):
     assert r.eval("return redis.call('delifeq', KEYS[1], ARGV[1])", 1, "lk", "other") == 0
     assert r.eval("return redis.call('delifeq', KEYS[1], ARGV[1])", 1, "lk", "tok") == 1
     assert r.exists("lk") == 0
+
+
+def test_call_reply_larger_than_output_blocks(r):
+    """A redis.call reply of several MB (many output-buffer blocks) reaches the script whole."""
+    big = b"x" * (3 * 1024 * 1024 + 7)
+    r.set("big", big)
+    assert r.eval("return string.len(redis.call('GET', KEYS[1]))", 1, "big") == len(big)
+    r.rpush("l", *[b"%06d" % i for i in range(200000)])
+    assert r.eval("local t = redis.call('LRANGE', KEYS[1], 0, -1) return {#t, t[200000]}",
+                  1, "l") == [200000, b"199999"]
