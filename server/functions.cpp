@@ -447,6 +447,9 @@ bool FunctionEngine::restore(std::string_view payload, RestorePolicy policy, std
 }
 
 void FunctionEngine::fcall(CommandContext& ctx, bool read_only) {
+  // FCALL/FCALL_RO are flagged skip_monitor: as EVAL, they show themselves before the
+  // commands their function runs (origin "lua"), errors or not, as Redis does.
+  ctx.server.feed_monitors(&ctx.client, ctx.args, false);
   auto it = set_.functions.find(ctx.arg(1));
   if (it == set_.functions.end()) return ctx.error(err::kFunctionNotFound);
   int64_t numkeys;

@@ -394,3 +394,22 @@ def test_monitor_exec_and_scripts_as_redis(redis_ref, server):
     r2.flushall()
     assert monitor_lines(server.port, monitor_exec_and_scripts) == \
         monitor_lines(redis_ref.port, monitor_exec_and_scripts)
+
+
+def monitor_fcall(c):
+    c.execute_command("FUNCTION", "LOAD", "REPLACE",
+                      "#!lua name=monlib\nredis.register_function('getk', function(k, a) "
+                      "return redis.call('GET', k[1]) end)")
+    c.execute_command("FCALL", "getk", 1, "kk")
+    for args in (("FCALL_RO", "getk", 1, "kk"), ("FCALL", "nosuch", 0)):
+        try:  # refused (write flag under _RO / unknown function): shown all the same
+            c.execute_command(*args)
+        except Exception:
+            pass
+    c.execute_command("FUNCTION", "DELETE", "monlib")
+
+
+def test_monitor_fcall_as_redis(redis_ref, server):
+    dq_lines = monitor_lines(server.port, monitor_fcall)
+    assert '[0 addr] "FCALL" "getk" "1" "kk"' in dq_lines
+    assert dq_lines == monitor_lines(redis_ref.port, monitor_fcall)
