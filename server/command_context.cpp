@@ -99,7 +99,10 @@ bool CommandContext::timeout_arg(size_t i, int64_t* deadline_ms) {
     return false;
   }
   // ceil: a small positive timeout never becomes 0 (which would mean forever).
-  int64_t ms = static_cast<int64_t>(std::ceil(t));
+  return deadline_from_ms(static_cast<int64_t>(std::ceil(t)), deadline_ms);
+}
+
+bool CommandContext::deadline_from_ms(int64_t ms, int64_t* deadline_ms) {
   if (ms < 0) {
     error(err::kTimeoutNegative);
     return false;
@@ -121,19 +124,7 @@ bool CommandContext::timeout_ms_arg(size_t i, int64_t* deadline_ms) {
     error(err::kTimeoutNotInteger);
     return false;
   }
-  if (ms < 0) {
-    error(err::kTimeoutNegative);
-    return false;
-  }
-  if (ms > 0) {
-    if (ms > INT64_MAX - now) {
-      error("ERR timeout is out of range");
-      return false;
-    }
-    ms += now;
-  }
-  *deadline_ms = ms;
-  return true;
+  return deadline_from_ms(ms, deadline_ms);
 }
 
 void CommandContext::block(std::span<const std::string_view> keys, int64_t deadline_ms,

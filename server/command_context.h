@@ -67,8 +67,18 @@ struct CommandContext {
       auto c = static_cast<uint64_t>(count);
       return c > UINT64_MAX / 10 ? UINT64_MAX : c * 10;
     }
+    bool reached(size_t n) const { return n >= static_cast<uint64_t>(count); }
+    bool matches(std::string_view s) const {
+      return !use_pattern || storage::glob_match(pattern, s);
+    }
   };
   bool scan_options(size_t from, ScanOptions* o, bool allow_type = false);
+  // A scan of a missing key: cursor "0" and no items (Redis answers it before the options).
+  void reply_empty_scan() {
+    reply().array(2);
+    reply().bulk("0");
+    reply().array(0);
+  }
 
   // Parses a blocking timeout (seconds as a double, Redis's rules) into an absolute unix-ms
   // deadline (0 = forever). Replies on error.
@@ -83,6 +93,8 @@ struct CommandContext {
   // Parses a blocking timeout in milliseconds (XREAD's BLOCK: an integer) into an absolute
   // unix-ms deadline (0 = forever). Replies on error.
   bool timeout_ms_arg(size_t i, int64_t* deadline_ms);
+  // A timeout in ms (>= 0) as an absolute deadline; replies the negative / overflow errors.
+  bool deadline_from_ms(int64_t ms, int64_t* deadline_ms);
 
   // Key lookups. find_read counts keyspace hits/misses and refreshes the LRU clock (unless
   // the client set CLIENT NO-TOUCH); find_write does neither.

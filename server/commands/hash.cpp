@@ -300,17 +300,9 @@ void hscan_cmd(CommandContext& ctx) {
   HashObject* h = find_hash(ctx, ctx.arg(1), &bad, true);
   if (bad) return;
   auto& r = ctx.reply();
-  if (!h) {
-    // Redis answers an empty scan before looking at the options.
-    r.array(2);
-    r.bulk("0");
-    return r.array(0);
-  }
+  if (!h) return ctx.reply_empty_scan();  // before the options, as Redis
   CommandContext::ScanOptions opt;
   if (!ctx.scan_options(3, &opt)) return;
-  const int64_t count = opt.count;
-  const std::string_view pattern = opt.pattern;
-  const bool use_pattern = opt.use_pattern;
   std::vector<std::pair<std::string_view, std::string_view>> batch;
   auto take = [&](std::string_view f, std::string_view v) { batch.emplace_back(f, v); };
   if (h->compact()) {
@@ -323,11 +315,11 @@ void hscan_cmd(CommandContext& ctx) {
     uint64_t max_steps = opt.max_steps();
     do {
       cursor = h->scan(cursor, take);
-    } while (cursor && max_steps-- && batch.size() * 2 < static_cast<uint64_t>(count));
+    } while (cursor && max_steps-- && !opt.reached(batch.size() * 2));
   }
   size_t kept = 0;
   for (auto& p : batch)
-    if (!use_pattern || storage::glob_match(pattern, p.first)) batch[kept++] = p;
+    if (opt.matches(p.first)) batch[kept++] = p;
   batch.resize(kept);
   r.array(2);
   r.bulk(std::to_string(cursor));

@@ -188,9 +188,6 @@ void scan_cmd(CommandContext& ctx) {
   if (!ctx.cursor_arg(1, &cursor)) return;
   CommandContext::ScanOptions opt;
   if (!ctx.scan_options(2, &opt, true)) return;
-  const int64_t count = opt.count;
-  const std::string_view pattern = opt.pattern, type = opt.type;
-  const bool use_pattern = opt.use_pattern, use_type = opt.use_type;
   // Visit buckets until COUNT keys were gathered, the scan ended, or 10*COUNT buckets were
   // visited (so a sparse table cannot make one call walk it all).
   std::vector<Entry*> batch;
@@ -198,17 +195,17 @@ void scan_cmd(CommandContext& ctx) {
   const storage::Db& db = ctx.db();
   do {
     cursor = db.scan(cursor, ctx.now, &batch);
-  } while (cursor && max_steps-- && batch.size() < static_cast<uint64_t>(count));
+  } while (cursor && max_steps-- && !opt.reached(batch.size()));
 
   std::vector<std::string_view> out;
   out.reserve(batch.size());
   for (Entry* e : batch) {
-    if (use_pattern && !storage::glob_match(pattern, e->key())) continue;
-    if (use_type) {
+    if (!opt.matches(e->key())) continue;
+    if (opt.use_type) {
       std::string_view tn = storage::type_name(e->type());
-      bool same = tn.size() == type.size();
+      bool same = tn.size() == opt.type.size();
       for (size_t k = 0; same && k < tn.size(); ++k)
-        same = std::tolower(static_cast<unsigned char>(type[k])) == tn[k];
+        same = std::tolower(static_cast<unsigned char>(opt.type[k])) == tn[k];
       if (!same) continue;
     }
     out.push_back(e->key());

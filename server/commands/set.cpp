@@ -409,20 +409,13 @@ void sscan_cmd(CommandContext& ctx) {
   SetObject* s = find_set(ctx, ctx.arg(1), &bad, true);
   if (bad) return;
   auto& r = ctx.reply();
-  if (!s) {
-    r.array(2);
-    r.bulk("0");
-    return r.array(0);
-  }
+  if (!s) return ctx.reply_empty_scan();  // before the options, as Redis
   CommandContext::ScanOptions opt;
   if (!ctx.scan_options(3, &opt)) return;
-  const int64_t count = opt.count;
-  const std::string_view pattern = opt.pattern;
-  const bool use_pattern = opt.use_pattern;
   std::vector<std::string> batch;  // copies: intset members are formatted into a buffer
   uint64_t max_steps = opt.max_steps();
   auto collect = [&](std::string_view m) {
-    if (!use_pattern || storage::glob_match(pattern, m)) batch.emplace_back(m);
+    if (opt.matches(m)) batch.emplace_back(m);
   };
   // Redis counts the visited members (before MATCH filters them) against COUNT.
   size_t visited = 0;
@@ -432,7 +425,7 @@ void sscan_cmd(CommandContext& ctx) {
   };
   do {
     cursor = s->scan(cursor, visit);
-  } while (cursor && max_steps-- && visited < static_cast<uint64_t>(count));
+  } while (cursor && max_steps-- && !opt.reached(visited));
   r.array(2);
   r.bulk(std::to_string(cursor));
   r.array(batch.size());

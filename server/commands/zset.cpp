@@ -890,23 +890,16 @@ void zscan_cmd(CommandContext& ctx) {
   bool bad;
   ZSetObject* z = find_zset(ctx, ctx.arg(1), &bad, true);
   if (bad) return;
-  if (!z) {
-    ctx.reply().array(2);
-    ctx.reply().bulk("0");
-    return ctx.reply().array(0);
-  }
+  if (!z) return ctx.reply_empty_scan();  // before the options, as Redis
   CommandContext::ScanOptions opt;
   if (!ctx.scan_options(3, &opt)) return;
-  const int64_t count = opt.count;
-  const std::string_view pattern = opt.pattern;
-  const bool use_pattern = opt.use_pattern;
   std::vector<std::pair<std::string, double>> batch;
   uint64_t max_steps = opt.max_steps();
   do {
     cursor = z->scan(cursor, [&](std::string_view m, double s) {
-      if (!use_pattern || storage::glob_match(pattern, m)) batch.emplace_back(std::string(m), s);
+      if (opt.matches(m)) batch.emplace_back(std::string(m), s);
     });
-  } while (cursor && max_steps-- && batch.size() < static_cast<uint64_t>(count));
+  } while (cursor && max_steps-- && !opt.reached(batch.size()));
   auto& r = ctx.reply();
   r.array(2);
   r.bulk(std::to_string(cursor));
