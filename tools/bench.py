@@ -414,43 +414,6 @@ class Conn:
         return self.reply()
 
 
-def pipe_load(port, payload, count):
-    """Send `count` pre-encoded SET commands and check that every reply is +OK."""
-    s = socket.create_connection(("127.0.0.1", port), timeout=120)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4 << 20)
-    err = []
-
-    def sender():
-        try:
-            mv = memoryview(payload)
-            for i in range(0, len(mv), 1 << 20):
-                s.sendall(mv[i:i + (1 << 20)])
-        except OSError as e:
-            err.append(e)
-
-    th = threading.Thread(target=sender, daemon=True)
-    th.start()
-    want = 5 * count  # b"+OK\r\n" each
-    got = bytearray()
-    try:
-        while len(got) < want:
-            d = s.recv(1 << 20)
-            if not d:
-                raise ConnectionError(f"server closed connection after {len(got) // 5} replies")
-            got += d
-            if b"-" in d:  # only "+OK\r\n" is expected: any '-' starts an error reply
-                i = got.find(b"-")
-                raise RuntimeError("server error while loading: "
-                                   + got[i:got.find(b"\r\n", i)].decode(errors="replace"))
-    finally:
-        th.join(timeout=5)
-        s.close()
-    if err:
-        raise err[0]
-    if bytes(got) != b"+OK\r\n" * count:
-        raise RuntimeError("unexpected replies while loading")
-
-
 def build_sets(prefix, n, size, extra=()):
     """RESP for SET <prefix%012d> <value> [extra...], keys 0..n-1."""
     val = b"x" * size
@@ -674,12 +637,9 @@ def prepare(server, w, cache):
                 cache.clear()
             cache[spec] = build_loader(spec)
         payload, count = cache[spec]
-        if spec[0] == "strings":
-            pipe_load(server.port, payload, count)
-        else:
-            pipe_load_lines(server.port, payload, count,
-                            f"loading {spec[0]} {spec[1] if len(spec) > 1 else ''}",
-                            bulk=spec[0] == "stream")
+        pipe_load_lines(server.port, payload, count,
+                        f"loading {spec[0]} {spec[1] if len(spec) > 1 else ''}",
+                        bulk=spec[0] == "stream")
 
 
 def run_one(server, w, args):
@@ -891,11 +851,11 @@ def memory(args, dq_argv, redis_argv, tmpdir):
             s = new_server(kind, argv, args, tmpdir)
             r0 = settled_rss(s.pid)
             t = time.monotonic()
-            pipe_load(s.port, plain, n)
+            pipe_load_lines(s.port, plain, n)
             r1 = settled_rss(s.pid)
             t1 = time.monotonic() - t
             t = time.monotonic()
-            pipe_load(s.port, withex, n)
+            pipe_load_lines(s.port, withex, n)
             r2 = settled_rss(s.pid)
             t2 = time.monotonic() - t
             c = Conn(s.port)
