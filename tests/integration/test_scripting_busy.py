@@ -3,13 +3,12 @@ stops a script that has not written, a script that wrote is UNKILLABLE and only 
 ends it. Every scenario runs against dq and against Debian's redis-server side by side, and the
 raw replies must be identical (the reference proves the test, dq must match it)."""
 import hashlib
-import os
 import threading
 import time
 
 import pytest
 
-from dqtest import DQ_SERVER, REDIS_SERVER, RawClient, ServerProc, wait_for
+from dqtest import DQ_SERVER, RawClient, ServerProc, start_either, wait_for
 
 THRESHOLD_MS = 200
 SPIN = "local i = 0 while true do i = i + 1 end"
@@ -20,15 +19,13 @@ UNKILLABLE = (b"-UNKILLABLE Sorry the script already executed write commands aga
               b"the SHUTDOWN NOSAVE command.\r\n")
 
 
-def _start(binary):
-    if binary == REDIS_SERVER and not os.path.exists(REDIS_SERVER):
-        pytest.skip("redis-server not installed")
-    return ServerProc(binary, {"busy-reply-threshold": THRESHOLD_MS})
+def _start(which):
+    return start_either(which, {"busy-reply-threshold": THRESHOLD_MS})
 
 
 @pytest.fixture(scope="module", params=["dq", "redis"])
 def srv(request):
-    s = _start(DQ_SERVER if request.param == "dq" else REDIS_SERVER)
+    s = _start(request.param)
     yield s
     s.stop()
 
@@ -161,8 +158,8 @@ def test_busy_script_does_not_wake_waiters_early(srv):
 
 
 def test_unkillable_then_shutdown_nosave():
-    for binary in (DQ_SERVER, REDIS_SERVER):
-        s = _start(binary)
+    for which in ("dq", "redis"):
+        s = _start(which)
         try:
             ev = Eval(s.port, "EVAL", "redis.call('SET', 'x', '1') " + SPIN, "0")
             other = wait_busy(s.port)

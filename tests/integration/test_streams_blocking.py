@@ -11,19 +11,16 @@ the server's redis_version: 7.0.x answers its old errors, dq (7.2) must answer 7
 
 A blocked client is driven on a raw socket: send the command, poll INFO blocked_clients
 (never sleep to "let it block"), act from another connection, then read the exact reply."""
-import os
 import time
 
 import pytest
 
-from dqtest import DQ_SERVER, REDIS_SERVER, ServerProc, encode_command, wait_for
+from dqtest import encode_command, start_either, wait_for
 
 
 @pytest.fixture(scope="module", params=["dq", "redis"])
 def srv(request):
-    if request.param == "redis" and not os.path.exists(REDIS_SERVER):
-        pytest.skip("redis-server not installed")
-    s = ServerProc(DQ_SERVER if request.param == "dq" else REDIS_SERVER)
+    s = start_either(request.param)
     c = s.client()
     version = c.info("server")["redis_version"]
     c.close()

@@ -30,7 +30,7 @@ REDIS_CLI = shutil.which("redis-cli") or "/usr/bin/redis-cli"
 
 __all__ = [
     "server", "r", "raw", "redis_ref", "ref", "start_server", "ServerProc", "RawClient",
-    "free_port", "cli", "encode_command", "diff_stream", "wait_for", "DQ_SERVER", "REDIS_SERVER",
+    "free_port", "cli", "encode_command", "start_either", "diff_stream", "wait_for", "DQ_SERVER", "REDIS_SERVER",
     "REDIS_CLI",
 ]
 
@@ -223,6 +223,14 @@ def cli(port, *args, input=None, timeout=30):
     p = subprocess.run([REDIS_CLI, "-p", str(port)] + [str(a) for a in args], input=input,
                        capture_output=True, timeout=timeout)
     return p.stdout.decode(errors="replace"), p.returncode
+
+
+def start_either(which, directives=None):
+    """Starts dq ("dq") or Debian's redis-server ("redis") with directives: for tests that run
+    the same scenario against both (params=["dq", "redis"]). Skips if redis is missing."""
+    if which == "redis" and not os.path.exists(REDIS_SERVER):
+        pytest.skip("redis-server not installed")
+    return ServerProc(DQ_SERVER if which == "dq" else REDIS_SERVER, directives)
 
 
 @pytest.fixture(scope="module")
