@@ -313,6 +313,9 @@ void Server::serve_while_busy(Client* caller) {
     fds.push_back({c->fd, POLLIN, 0});
     polled.push_back(c);
   }
+  // Replies made before the script started (clients served earlier in the same loop iteration)
+  // leave now: their clients must not wait for the script to end.
+  flush_pending(caller);
   if (::poll(fds.data(), fds.size(), 0) <= 0) return;
   for (size_t i = 0; i < listeners; ++i) {
     if (!(fds[i].revents & POLLIN)) continue;
@@ -476,15 +479,26 @@ void Server::before_sleep() {
     for (Client* c : resumed)
       if (!c->closing && !c->blocked && c->qpos < c->qlen) process_input(c);
   }
+  flush_pending(nullptr);
+}
+
+void Server::flush_pending(Client* except) {
   // Flush every client that got replies during this iteration, most recent first (as Redis):
   // a publisher's or producer's own reply leaves before the fan-out it caused, so its next
-  // batch is already on its way while the subscribers' writes go out.
+  // batch is already on its way while the subscribers' writes go out. `except` (a busy
+  // script's caller) keeps its pending replies until the script has ended.
+  bool kept = false;
   for (size_t i = pending_.size(); i-- > 0;) {
     Client* c = pending_[i];
+    if (c == except) {
+      kept = true;
+      continue;
+    }
     c->pending_write = false;
     if (!c->closing) flush(c);
   }
   pending_.clear();
+  if (kept) pending_.push_back(except);
 }
 
 void Server::flush(Client* c) {

@@ -149,6 +149,7 @@ class Server : public storage::KeyspaceObserver {
   void on_read(Client* c, ssize_t nread);
   void process_input(Client* c);
   void flush(Client* c);
+  void flush_pending(Client* except);
   void before_sleep();
   void cron();
   void active_expire(int64_t budget_us);

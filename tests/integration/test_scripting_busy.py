@@ -134,6 +134,35 @@ def test_script_that_ends_by_itself(srv):
         c.close()
 
 
+def test_reply_made_just_before_a_busy_script_leaves(srv):
+    """A client served in the same loop iteration as the EVAL that turns busy gets its reply
+    while the script runs, not after it (the CI failure of session 2)."""
+    a, b, staller = RawClient(srv.port), RawClient(srv.port), RawClient(srv.port)
+    try:
+        assert a.cmd("PING") == b.cmd("PING") == staller.cmd("PING") == b"+PONG\r\n"
+        # A short script (under the threshold) holds the server while A's PING and B's spinning
+        # EVAL arrive, so both are read in one loop iteration: PING first, then the EVAL.
+        stall = ("local t = redis.call('TIME') local s = t[1] * 1000 + t[2] / 1000 "
+                 "repeat local n = redis.call('TIME') until n[1] * 1000 + n[2] / 1000 - s > 150")
+        staller.send(b"*3\r\n$4\r\nEVAL\r\n$%d\r\n%s\r\n$1\r\n0\r\n"
+                     % (len(stall), stall.encode()))
+        time.sleep(0.05)
+        a.send(b"*1\r\n$4\r\nPING\r\n")
+        time.sleep(0.02)
+        b.send(b"*3\r\n$4\r\nEVAL\r\n$%d\r\n%s\r\n$1\r\n0\r\n" % (len(SPIN), SPIN.encode()))
+        a.sock.settimeout(3)
+        assert a.read_reply_bytes() == b"+PONG\r\n"
+        assert staller.read_reply_bytes() == b"$-1\r\n"
+        other = wait_busy(srv.port)
+        assert other.cmd("SCRIPT", "KILL") == b"+OK\r\n"
+        other.close()
+        b.sock.settimeout(10)
+        assert b.read_reply_bytes().startswith(b"-ERR Script killed by user with SCRIPT KILL...")
+    finally:
+        for c in (a, b, staller):
+            c.close()
+
+
 def test_busy_script_does_not_wake_waiters_early(srv):
     waiter = RawClient(srv.port, timeout=20)
     waiter.send(b"*3\r\n$5\r\nBLPOP\r\n$1\r\nq\r\n$1\r\n0\r\n")
