@@ -336,6 +336,9 @@ std::vector<Directive> build() {
                       "Milliseconds a script runs before other clients get BUSY (0: never)."));
   v.push_back(int_dir("lua-time-limit", &Config::busy_reply_threshold, 0, INT32_MAX, true,
                       "Alias of busy-reply-threshold."));
+  v.push_back(int_dir("loop-spin-us", &Config::loop_spin_us, 0, 1000, true,
+                      "dq: microseconds the event loop polls before sleeping while requests keep "
+                      "arriving that fast (0: always sleep)."));
   v.push_back(bool_dir("cluster-enabled", &Config::cluster_enabled, false,
                        "Cluster mode (not yet supported: must be 'no')."));
   only_default(v, "cluster mode is not supported by dq yet");

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <malloc.h>
 #include <poll.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -110,6 +111,9 @@ struct ServerCallbacks {
     delete c;
   }
   static void cron(uv_timer_t* t) { static_cast<Server*>(t->data)->cron(); }
+  // An active idle handle makes libuv poll without sleeping; yielding lets a process that shares
+  // this CPU (a client on the same host) run first.
+  static void spin(uv_idle_t*) { sched_yield(); }
   static void before_sleep(uv_prepare_t* p) { static_cast<Server*>(p->data)->before_sleep(); }
   static void signal(uv_signal_t* s, int signum) {
     log(LogLevel::Warning, "Received {} scheduling shutdown...",
@@ -137,6 +141,12 @@ Server::Server(Config cfg) : cfg_(std::move(cfg)), loop_(uv_default_loop()) {
 }
 
 Server::~Server() = default;
+
+int64_t Server::monotonic_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
 
 int64_t Server::now_ms() {
   timespec ts;
@@ -202,6 +212,8 @@ std::string Server::start() {
   uv_prepare_init(loop_, &before_sleep_);
   before_sleep_.data = this;
   uv_prepare_start(&before_sleep_, ServerCallbacks::before_sleep);
+  uv_idle_init(loop_, &spin_idle_);
+  spin_idle_.data = this;
   blocking_.start(loop_);
   uv_signal_init(loop_, &sigterm_);
   sigterm_.data = this;
@@ -243,6 +255,9 @@ void Server::shutdown(bool from_signal) {
   blocking_.stop();
   uv_prepare_stop(&before_sleep_);
   uv_close(reinterpret_cast<uv_handle_t*>(&before_sleep_), ServerCallbacks::close_noop);
+  uv_idle_stop(&spin_idle_);  // an active spin would keep the loop from ending
+  spinning_ = false;
+  uv_close(reinterpret_cast<uv_handle_t*>(&spin_idle_), ServerCallbacks::close_noop);
   uv_close(reinterpret_cast<uv_handle_t*>(&sigterm_), ServerCallbacks::close_noop);
   uv_close(reinterpret_cast<uv_handle_t*>(&sigint_), ServerCallbacks::close_noop);
   log(LogLevel::Warning, "dq is now ready to exit, bye bye...");
@@ -394,6 +409,10 @@ void Server::on_read(Client* c, ssize_t nread) {
   c->net_input_bytes += static_cast<uint64_t>(nread);
   stats_.net_input_bytes += static_cast<uint64_t>(nread);
   c->last_interaction_ms = cached_now_ms_;
+  if (!read_this_iteration_) {
+    read_this_iteration_ = true;
+    if (cfg_.loop_spin_us > 0) idle_spin_.on_work(monotonic_ns());
+  }
   process_input(c);
 }
 
@@ -480,6 +499,23 @@ void Server::before_sleep() {
       if (!c->closing && !c->blocked && c->qpos < c->qlen) process_input(c);
   }
   flush_pending(nullptr);
+  update_spin();
+}
+
+void Server::update_spin() {
+  // Poll instead of sleeping while requests keep arriving within loop-spin-us (IdleSpin).
+  bool spin = false;
+  if (cfg_.loop_spin_us > 0 || spinning_) {
+    idle_spin_.set_window_ns(cfg_.loop_spin_us * 1000);
+    spin = idle_spin_.before_wait(monotonic_ns(), read_this_iteration_);
+  }
+  read_this_iteration_ = false;
+  if (spin == spinning_) return;
+  spinning_ = spin;
+  if (spin)
+    uv_idle_start(&spin_idle_, ServerCallbacks::spin);
+  else
+    uv_idle_stop(&spin_idle_);
 }
 
 void Server::flush_pending(Client* except) {

@@ -25,6 +25,7 @@
 #include "server/command_table.h"
 #include "server/config.h"
 #include "server/connection.h"
+#include "server/idle_spin.h"
 #include "server/pubsub_hub.h"
 #include "storage/keyspace.h"
 
@@ -84,6 +85,7 @@ class Server : public storage::KeyspaceObserver {
 
   // Current unix time in milliseconds (one snapshot per command: see CommandContext).
   static int64_t now_ms();
+  static int64_t monotonic_ns();
 
   // Called from a script's hook once it runs past busy-reply-threshold: accepts new
   // connections and reads and answers every client but the script's caller (libuv's loop
@@ -151,6 +153,7 @@ class Server : public storage::KeyspaceObserver {
   void flush(Client* c);
   void flush_pending(Client* except);
   void before_sleep();
+  void update_spin();
   void cron();
   void active_expire(int64_t budget_us);
   void check_output_limits(Client* c);
@@ -163,6 +166,10 @@ class Server : public storage::KeyspaceObserver {
   uv_pipe_t* unix_listener_ = nullptr;
   uv_timer_t cron_timer_;
   uv_prepare_t before_sleep_;
+  uv_idle_t spin_idle_;
+  IdleSpin idle_spin_;
+  bool read_this_iteration_ = false;
+  bool spinning_ = false;
   uv_signal_t sigterm_, sigint_;
   std::unique_ptr<storage::Keyspace> keyspace_;
   std::map<uint64_t, Client*> clients_;
