@@ -22,8 +22,8 @@ namespace dq {
 
 class IdleSpin {
  public:
-  static constexpr int kScoreMax = 256;    // the moving average of hits, in 1/256
-  static constexpr int kThreshold = 128;   // spin when at least half the idle periods were hits
+  static constexpr int kScoreMax = 256;   // the moving average of hits, in 1/256
+  static constexpr int kThreshold = 128;  // spin when at least half the idle periods were hits
   static constexpr int kProbeEvery = 8;
 
   void set_window_ns(int64_t ns) { window_ = ns; }
