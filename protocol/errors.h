@@ -146,4 +146,11 @@ inline constexpr sv kFunctionDumpPayload = "ERR DUMP payload version or checksum
 inline constexpr sv kFmtSubcommandSyntax =
     "ERR unknown subcommand or wrong number of arguments for '{}'. Try {} HELP.";
 
+// --- HyperLogLog (Redis 7's texts; a string that is not an HLL gets a WRONGTYPE of its own) ---
+inline constexpr sv kHllNotValid = "WRONGTYPE Key is not a valid HyperLogLog string value.";
+inline constexpr sv kHllCorrupt = "INVALIDOBJ Corrupted HLL object detected";
+inline constexpr sv kHllKeyMissing = "ERR The specified key does not exist";
+inline constexpr sv kHllNotSparse = "ERR HLL encoding is not sparse";
+inline constexpr sv kFmtPfdebugUnknown = "ERR Unknown PFDEBUG subcommand '{}'";
+
 }  // namespace dq::err

@@ -297,6 +297,9 @@ std::vector<Directive> build() {
                       "A stream block closes when its listpack size reaches this (0: no limit)."));
   v.push_back(int_dir("stream-node-max-entries", &Config::stream_node_max_entries, 0, INT64_MAX,
                       true, "A stream block holds at most this many entries (0: no limit)."));
+  v.push_back(mem_dir("hll-sparse-max-bytes", &Config::hll_sparse_max_bytes, 0, INT64_MAX, true,
+                      "A HyperLogLog stays sparse while its string is at most this long "
+                      "(above, it turns dense: 12304 bytes)."));
   v.push_back(bool_dir("appendonly", &Config::appendonly, true,
                        "Append-only file. Only 'no' until persistence is implemented."));
   only_default(v, "appendonly yes is not supported by dq yet (no persistence)");

@@ -55,6 +55,7 @@ struct Config {
   int zset_max_listpack_value = 64;
   int64_t stream_node_max_bytes = 4096;
   int64_t stream_node_max_entries = 100;
+  int64_t hll_sparse_max_bytes = 3000;
   bool appendonly = false;
   std::string appendfsync = "everysec";
   std::string save = "3600 1 300 100 60 10000";

@@ -1101,7 +1101,9 @@ bool ScriptEngine::run_call(lua_State* L, bool* reply_is_error) {
       refusal = "ERR Wrong number of args calling Redis command from script";
     else if (spec.flags & kNoScript)
       refusal = "ERR This Redis command is not allowed from script";
-    else if (read_only_ && (spec.flags & kWrite))
+    // Redis 7 counts may-replicate commands (PFCOUNT, which may rewrite its cache) as
+    // writes here.
+    else if (read_only_ && (spec.flags & (kWrite | kMayReplicate)))
       refusal = "ERR Write commands are not allowed from read-only scripts.";
   }
   if (refusal) {

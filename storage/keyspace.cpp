@@ -60,6 +60,19 @@ void Db::replace(Entry* old_e, Entry* new_e) {
   Dict<Entry>::replace_at(link, new_e);
 }
 
+Entry* Db::make_raw(Entry* e) {
+  if (e->encoding() == Encoding::Raw) return e;
+  char buf[24];
+  std::string_view cur = e->string_value(buf);
+  auto* h = HeapString::create(cur, cur.size());
+  Entry* ne = Entry::make_heap(e->key(), Type::String, Encoding::Raw, h, e->has_expire_slot(),
+                               e->expire_ms());
+  ne->set_lru(e->lru());
+  replace(e, ne);
+  Entry::destroy(e);
+  return ne;
+}
+
 bool Db::del(std::string_view key, int64_t now_ms) {
   Entry** link = dict_.find_link(key);
   if (!link) return false;

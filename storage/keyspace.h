@@ -69,6 +69,11 @@ class Db {
   bool insert_if_absent(Entry* e, int64_t now_ms);
   // Replaces an existing entry by a new one (same key), e.g. after re-encoding.
   void replace(Entry* old_e, Entry* new_e);
+  // Moves a string entry's value to a growable heap buffer ("raw" encoding) if it is not
+  // there yet, as Redis's dbUnshareStringValue before an in-place change (APPEND, SETRANGE,
+  // the HyperLogLog commands). Returns the entry now holding the key (e itself if it was
+  // already raw; otherwise e is freed). The value's bytes, TTL and LRU clock are kept.
+  Entry* make_raw(Entry* e);
 
   // Deletes the key if present. Returns true if a live key was deleted.
   bool del(std::string_view key, int64_t now_ms);

@@ -349,17 +349,7 @@ void incrbyfloat_cmd(CommandContext& ctx) {
 
 // The entry's value as a growable heap string (converting in place if needed).
 storage::HeapString* make_raw(CommandContext& ctx, Entry* e) {
-  if (e->encoding() == storage::Encoding::Raw)
-    return static_cast<storage::HeapString*>(e->heap_ptr());
-  char buf[24];
-  std::string_view cur = e->string_value(buf);
-  auto* h = storage::HeapString::create(cur, cur.size());
-  Entry* ne = Entry::make_heap(e->key(), Type::String, storage::Encoding::Raw, h,
-                               e->has_expire_slot(), e->expire_ms());
-  ne->set_lru(e->lru());
-  ctx.db().replace(e, ne);
-  Entry::destroy(e);
-  return h;
+  return static_cast<storage::HeapString*>(ctx.db().make_raw(e)->heap_ptr());
 }
 
 void set_heap_ptr_of(CommandContext& ctx, std::string_view key, storage::HeapString* h) {
