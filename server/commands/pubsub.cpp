@@ -166,7 +166,7 @@ void pubsub_help_cmd(CommandContext& ctx) {
 void pubsub_container_cmd(CommandContext&) {}
 
 constexpr uint32_t kSub = kPubSub | kNoScript | kLoading | kStale | kSubscribeOk;
-constexpr uint32_t kPub = kPubSub | kLoading | kStale | kFast;
+constexpr uint32_t kPub = kPubSub | kLoading | kStale | kFast | kMayReplicate;
 constexpr uint32_t kIntro = kPubSub | kLoading | kStale;
 constexpr uint32_t kAclSub = kAclPubSub | kAclSlow;
 constexpr uint32_t kAclPub = kAclPubSub | kAclFast;

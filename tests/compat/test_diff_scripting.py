@@ -152,6 +152,8 @@ ERRORS = [
     ("EVAL_RO", "return redis.pcall('set','k','v')", "0"),
     ("EVAL_RO", "return redis.call('get','k')", "0"),
     ("EVAL_RO", "return redis.call('eval', 'return 1', 0)", "0"),
+    ("EVAL_RO", "return redis.call('publish','ch','m')", "0"),  # may-replicate: refused
+    ("EVAL_RO", "return redis.pcall('spublish','ch','m')", "0"),
 ]
 
 SCRIPT_CMDS = [
