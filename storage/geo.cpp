@@ -65,15 +65,15 @@ void insertion_sort(Point* a, size_t n, PointCmp cmp) {
     for (Point* pl = pm; pl > a && cmp(pl[-1], *pl) > 0; --pl) std::swap(*pl, pl[-1]);
 }
 
-// Redis's _pqsort: sorts only as much as needed for [lrange, rrange] (element pointers) to
-// hold what a full sort would put there. A part is recursed into only when it overlaps the
-// range.
+// Redis's _pqsort (NetBSD's qsort without its switch to insertion sort on inputs that need no
+// swap, which Redis 7 dropped): sorts only as much as needed for [lrange, rrange] (element
+// pointers) to hold what a full sort would put there. A part is recursed into only when it overlaps
+// the range.
 void pqsort(Point* a, size_t n, PointCmp cmp, const Point* lrange, const Point* rrange) {
   auto overlaps = [&](const Point* first, const Point* last) {
     return !((lrange < first && rrange < first) || (lrange > last && rrange > last));
   };
   for (;;) {
-    bool swapped = false;
     if (n < 7) return insertion_sort(a, n, cmp);
     Point* pm = a + n / 2;
     if (n > 7) {
@@ -94,7 +94,6 @@ void pqsort(Point* a, size_t n, PointCmp cmp, const Point* lrange, const Point* 
       int r;
       while (pb <= pc && (r = cmp(*pb, *a)) <= 0) {
         if (r == 0) {
-          swapped = true;
           std::swap(*pa, *pb);
           ++pa;
         }
@@ -102,7 +101,6 @@ void pqsort(Point* a, size_t n, PointCmp cmp, const Point* lrange, const Point* 
       }
       while (pb <= pc && (r = cmp(*pc, *a)) >= 0) {
         if (r == 0) {
-          swapped = true;
           std::swap(*pc, *pd);
           --pd;
         }
@@ -110,11 +108,9 @@ void pqsort(Point* a, size_t n, PointCmp cmp, const Point* lrange, const Point* 
       }
       if (pb > pc) break;
       std::swap(*pb, *pc);
-      swapped = true;
       ++pb;
       --pc;
     }
-    if (!swapped) return insertion_sort(a, n, cmp);  // already partitioned: finish simply
 
     Point* pn = a + n;
     ptrdiff_t r = std::min(pa - a, pb - pa);
