@@ -9,11 +9,10 @@ search; COUNT without ANY and equal distances show its sorts (glibc's merge sort
 pqsort). Searches are centred on members, on cities and on awkward places, with radiuses and
 boxes from 0 m to the whole Earth, in every unit.
 
-Redis 7.2 (what dq follows) differs from the 7.0 reference in two last-digit ways: distances
-are printed by llrint(d * 10000) instead of %.4f, and two points of equal longitude are
-R * |dlat| apart instead of the haversine. Both change a reply only when a distance sits on a
-rounding edge; the seeded data here has none (tests/integration/test_geo.py covers 7.2's
-side). STOREDIST scores are compared as %.17g strings through Lua, since ZSCORE's double
+Debian's 7.0.15 already computes geo results as 7.2 does (distances printed by
+llrint(d * 10000) rather than %.4f, R * |dlat| for points of equal longitude): the "edges"
+stream holds cases where the older ways would print another last digit.
+STOREDIST scores are compared as %.17g strings through Lua, since ZSCORE's double
 format is another 7.0 / 7.2 difference."""
 import random
 
@@ -404,6 +403,23 @@ STREAMS = {
         ("GEOADD", "long", "1", "1", "x" * 100),
         ("GEOSEARCHSTORE", "d16", "long", "FROMLONLAT", "1", "1", "BYRADIUS", "1", "km"),
         ("OBJECT", "ENCODING", "d16"),
+    ],
+    # Distances whose last printed digit depends on 7.2's rules: llrint(d * 10000) differs
+    # from %.4f for the first three (in feet), and a and b share a longitude (R * |dlat|).
+    "edges": [
+        ("GEOADD", "f", "13.361389", "38.115556", "Palermo", "36.102073", "24.075126", "a",
+         "35.623506", "30.726521", "b", "-22.114026", "12.128155", "c"),
+        ("GEODIST", "f", "Palermo", "a", "ft"), ("GEODIST", "f", "Palermo", "b", "ft"),
+        ("GEODIST", "f", "Palermo", "c", "ft"),
+        ("GEOSEARCH", "f", "FROMMEMBER", "Palermo", "BYRADIUS", "5000", "km", "WITHDIST", "ASC"),
+        ("GEOADD", "e", "-53.38111053622811", "47.81897797268272", "a", "-53.38111053622811",
+         "47.43455925954536", "b", "-90.7890057363507", "42.15542055751351", "c",
+         "-90.7890057363507", "41.71918467457738", "d"),
+        ("GEOSEARCHSTORE", "ed", "e", "FROMMEMBER", "a", "BYRADIUS", "200", "km", "STOREDIST"),
+        *_store_checks("ed"),
+        ("GEOSEARCHSTORE", "ed", "e", "FROMMEMBER", "c", "BYBOX", "200", "200", "km", "STOREDIST"),
+        *_store_checks("ed"),
+        ("GEODIST", "e", "a", "b", "km"), ("GEODIST", "e", "c", "d"),
     ],
     "getkeys": [
         ("COMMAND", "GETKEYS", "GEORADIUS", "k", "1", "2", "3", "km", "STORE", "d"),
