@@ -450,3 +450,93 @@ def test_stream_resp2(pair, name):
 @pytest.mark.parametrize("name", sorted(STREAMS))
 def test_stream_resp3(pair, name):
     diff_stream(pair, STREAMS[name], resp3=True)
+
+
+def _random_stream(rnd, n):
+    """Random GEOADDs (some at repeated positions, some ZADDs of arbitrary scores, some
+    removals) interleaved with random searches of every kind and shape."""
+    def coord():
+        pick = rnd.random()
+        if pick < 0.2:
+            return rnd.choice(POINTS)[1:]  # an existing position: ties
+        if pick < 0.3:  # the awkward places
+            return (rnd.choice(["180", "-180", "0", "179.99", "-179.99", "%.4f" % rnd.uniform(
+                -180, 180)]), rnd.choice(["85.05112878", "-85.05112878", "0", "84.99", "%.4f" %
+                                          rnd.uniform(-85, 85)]))
+        return ("%.6f" % rnd.uniform(-180, 180), "%.6f" % rnd.uniform(-85.05112878, 85.05112878))
+
+    def size():
+        return rnd.choice(["0", "1", "%.3f" % rnd.uniform(0, 50), "%d" % rnd.randint(1, 500),
+                           "%d" % rnd.randint(500, 25000)]), rnd.choice(["m", "km", "km", "mi",
+                                                                         "ft"])
+
+    def opts():
+        groups = [(w,) for w in ("WITHDIST", "WITHHASH", "WITHCOORD") if rnd.random() < 0.3]
+        if rnd.random() < 0.4:
+            groups.append(("COUNT", str(rnd.choice([1, 2, 3, 5, 10, 50, 500]))))
+            if rnd.random() < 0.4:
+                groups.append(("ANY",))
+        if rnd.random() < 0.5:
+            groups.append((rnd.choice(["ASC", "DESC"]),))
+        rnd.shuffle(groups)  # options come in any order
+        return tuple(w for g in groups for w in g)
+
+    names = [m for m, _, _ in POINTS]
+    out = []
+    for i in range(n):
+        r = rnd.random()
+        if r < 0.15:
+            args = ["GEOADD", "g"] + rnd.choice([[], ["CH"], ["NX"], ["XX", "CH"]])
+            for _ in range(rnd.randint(1, 5)):
+                m = rnd.choice(names) if rnd.random() < 0.3 else "n%d" % rnd.randint(0, 400)
+                args += list(coord()) + [m]
+                names.append(m)
+            out.append(tuple(args))
+        elif r < 0.18:
+            out.append(("ZREM", "g", rnd.choice(names), rnd.choice(names)))
+        elif r < 0.19:
+            out.append(("ZADD", "g", str(rnd.choice([-5, 0, 1, 2 ** 52 - 1, 2 ** 52, 3.5])),
+                        "z%d" % rnd.randint(0, 5)))
+        elif r < 0.45:
+            lon, lat = coord()
+            if rnd.random() < 0.5:
+                out.append(("GEOSEARCH", "g", "FROMLONLAT", lon, lat, "BYRADIUS") + size() +
+                           opts())
+            else:
+                w, unit = size()
+                h, _ = size()
+                out.append(("GEOSEARCH", "g", "FROMLONLAT", lon, lat, "BYBOX", w, h, unit) +
+                           opts())
+        elif r < 0.6:
+            m = rnd.choice(names)
+            if rnd.random() < 0.5:
+                out.append(("GEOSEARCH", "g", "FROMMEMBER", m, "BYRADIUS") + size() + opts())
+            else:
+                out.append(("GEORADIUSBYMEMBER", "g", m) + size() + opts())
+        elif r < 0.7:
+            out.append(("GEORADIUS", "g") + coord() + size() + opts())
+        elif r < 0.78:
+            dst = "d%d" % rnd.randint(0, 3)
+            lon, lat = coord()
+            o = tuple(x for x in opts() if not x.startswith("WITH"))
+            out.append(("GEOSEARCHSTORE", dst, "g", "FROMLONLAT", lon, lat, "BYRADIUS") +
+                       size() + o)
+            out.append(("ZRANGE", dst, "0", "-1"))
+        elif r < 0.86:
+            out.append(("GEODIST", "g", rnd.choice(names), rnd.choice(names),
+                        rnd.choice(["m", "km", "mi", "ft"])))
+        elif r < 0.93:
+            out.append(("GEOPOS", "g") + tuple(rnd.choice(names) for _ in range(3)))
+        else:
+            out.append(("GEOHASH", "g") + tuple(rnd.choice(names) for _ in range(3)))
+    return out
+
+
+# A 16-member listpack limit so the set crosses the conversion while it grows.
+@pytest.mark.parametrize("seed,limit", [(1, "128"), (2, "16"), (3, "128"), (4, "0")])
+def test_random_stream(pair, seed, limit):
+    for c in pair:
+        c.cmd("CONFIG", "SET", "zset-max-listpack-entries", limit)
+    rnd = random.Random(seed)
+    stream = _geoadd("g", rnd.sample(POINTS, 40)) + _random_stream(rnd, 2500)
+    diff_stream(pair, stream, resp3=seed == 3)
