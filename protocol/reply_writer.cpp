@@ -162,6 +162,16 @@ size_t ReplyWriter::format_double(double d, char* buf) {
   return out - buf;
 }
 
+void ReplyWriter::dbl_text(std::string_view text) {
+  if (proto_ != 3) return bulk(text);
+  char* p = out_->reserve(text.size() + 3);
+  p[0] = ',';
+  std::memcpy(p + 1, text.data(), text.size());
+  p[text.size() + 1] = '\r';
+  p[text.size() + 2] = '\n';
+  out_->commit(text.size() + 3);
+}
+
 void ReplyWriter::dbl(double d) {
   char buf[40];
   size_t n = format_double(d, buf);

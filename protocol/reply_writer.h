@@ -32,10 +32,12 @@ class ReplyWriter {
   void null();               // RESP2 $-1, RESP3 _
   void null_array();         // RESP2 *-1, RESP3 _
   void array(size_t n);
-  void map(size_t pairs);                                           // RESP2: array of 2*pairs
-  void set(size_t n);                                               // RESP2: array
-  void push(size_t n);                                              // RESP2: array
-  void dbl(double d);                                               // RESP2: bulk string, RESP3 ,d
+  void map(size_t pairs);  // RESP2: array of 2*pairs
+  void set(size_t n);      // RESP2: array
+  void push(size_t n);     // RESP2: array
+  void dbl(double d);      // RESP2: bulk string, RESP3 ,d
+  // A double already formatted by the caller (GEOPOS's coordinates): RESP2 bulk, RESP3 ,text
+  void dbl_text(std::string_view text);
   void boolean(bool b);                                             // RESP2: integer 0/1
   void verbatim(std::string_view s, std::string_view fmt = "txt");  // RESP2: bulk
   void big_number(std::string_view digits);                         // RESP2: bulk

@@ -154,5 +154,6 @@ std::span<const CommandSpec> function_commands();
 std::span<const CommandSpec> pubsub_commands();
 std::span<const CommandSpec> stream_commands();
 std::span<const CommandSpec> hyperloglog_commands();
+std::span<const CommandSpec> geo_commands();
 
 }  // namespace dq::server

@@ -89,6 +89,10 @@ class ZSetObject final : public Object {
   // from hi-1 down to lo. fn must not mutate the zset.
   template <class Fn>
   void for_range(size_t lo, size_t hi, bool reverse, Fn&& fn) const;
+  // Calls fn(string_view member, double score) for ranks [lo, hi) ascending while it returns
+  // true (geo searches stop as soon as COUNT ... ANY has enough).
+  template <class Fn>
+  void for_range_while(size_t lo, size_t hi, Fn&& fn) const;
   // Member and score at a rank (< size()).
   void at(size_t rank, std::string* member, double* score) const;
   // Removes ranks [lo, hi).
@@ -194,6 +198,24 @@ void ZSetObject::for_range(size_t lo, size_t hi, bool reverse, Fn&& fn) const {
     const Node* x = sl_at(hi - 1);
     for (size_t i = hi; i > lo && x; --i, x = x->backward) fn(x->key(), x->score);
   }
+}
+
+template <class Fn>
+void ZSetObject::for_range_while(size_t lo, size_t hi, Fn&& fn) const {
+  if (hi > size()) hi = size();
+  if (lo >= hi) return;
+  if (packed_) {
+    uint32_t off = 0;
+    for (size_t i = 0; i < hi; ++i) {
+      LpItem it = lp_item(off);
+      if (i >= lo && !fn(it.member, it.score)) return;
+      off = it.next;
+    }
+    return;
+  }
+  const Node* x = sl_at(lo);
+  for (size_t i = lo; i < hi && x; ++i, x = x->levels()[0].forward)
+    if (!fn(x->key(), x->score)) return;
 }
 
 template <class Fn>

@@ -621,6 +621,19 @@ bool resolve_keys(CommandContext& ctx, std::vector<int>* keys, const Command** o
       if (rest && rest % 2 == 0)
         for (size_t k = 0; k < rest / 2; ++k) keys->push_back(static_cast<int>(streams + 1 + k));
     }
+    if (n == "georadius" || n == "georadiusbymember") {
+      // Redis 7's key specs: the source, then the key after the first STORE, then the key
+      // after the first STOREDIST, each searched from the first optional argument.
+      keys->push_back(1);
+      size_t from = n == "georadius" ? 6 : 5;
+      for (std::string_view word : {"store", "storedist"}) {
+        for (size_t i = from; i < line.size(); ++i) {
+          if (!arg_is(line[i], word)) continue;
+          if (i + 1 < line.size()) keys->push_back(static_cast<int>(i + 1));
+          break;
+        }
+      }
+    }
     if (numkeys_at && numkeys_at < line.size()) {
       int64_t nk;
       if (protocol::parse_int64(line[numkeys_at], &nk) && nk > 0 &&
