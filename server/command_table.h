@@ -153,5 +153,6 @@ std::span<const CommandSpec> scripting_commands();
 std::span<const CommandSpec> function_commands();
 std::span<const CommandSpec> pubsub_commands();
 std::span<const CommandSpec> stream_commands();
+std::span<const CommandSpec> bitmap_commands();
 
 }  // namespace dq::server

@@ -82,6 +82,15 @@ class Db {
   // Sets or clears (ms < 0) the TTL of a present entry. Returns the (possibly reallocated) entry.
   Entry* set_expire(Entry* e, int64_t ms);
 
+  // In-place string writes (APPEND, SETRANGE, SETBIT, BITFIELD): e's string value as a
+  // growable heap buffer ("raw", as Redis's dbUnshareStringValue) at least min_len bytes long,
+  // the growth zero-filled (sdsgrowzero). An int or inline value moves to the heap, which
+  // replaces e by a new entry (same key, TTL and LRU clock): use the returned one, whose
+  // heap_ptr() is the HeapString. Requires a string entry and min_len <= kMaxStringBytes.
+  Entry* unshare_string(Entry* e, size_t min_len);
+  // A new raw string of len zero bytes under key, replacing whatever was there (no TTL).
+  Entry* put_zero_string(std::string_view key, size_t len);
+
   // Whether e is expired at now_ms.
   static bool expired(const Entry* e, int64_t now_ms) {
     return e->has_expire_slot() && e->expire_ms() >= 0 && e->expire_ms() <= now_ms;
