@@ -365,8 +365,8 @@ constexpr CommandSpec kBitmapCommands[] = {
      "O(1) for each subcommand specified",
      bitfield_cmd,
      {},
-     "key [GET encoding offset] [OVERFLOW WRAP|SAT|FAIL] [SET encoding offset value:integer] "
-     "[INCRBY encoding offset increment:integer]"},
+     "key [GET encoding offset|[OVERFLOW (WRAP|SAT|FAIL)] (SET encoding offset "
+     "value:integer|INCRBY encoding offset increment:integer) ...]"},
     {"bitfield_ro",
      -2,
      kReadOnly | kFast,
