@@ -283,7 +283,7 @@ void bitfield_generic(CommandContext& ctx, bool read_only_cmd) {
     r.integer(op.kind == FieldOp::Set ? old : w.value);
   }
   // Redis 7.2 reports the key only when a write changed a value or the string grew; a string
-  // created or grown by writes that all FAILed is reported too (Redis 8.x fixed that case).
+  // created or grown by writes that all FAILed is reported too (newer Redis fixed that case).
   if (changed || grown) ctx.modified(key);
 }
 

@@ -169,7 +169,7 @@ def test_watch_sees_bit_changes_only(server, r):
     assert exec_after(lambda: other.bitfield("k").set("u8", 0, 0).execute())
     assert not exec_after(lambda: other.bitfield("k").incrby("u8", 0, 1).execute())
     # dq: a BITFIELD whose writes all FAIL but which grew the string reports it (Redis 7.2
-    # does not, which Redis 8 fixed as a replication bug).
+    # does not, which newer Redis fixed as a replication bug).
     assert not exec_after(lambda: other.bitfield("k").overflow("FAIL").set("u8", 800, 300)
                           .execute())
     assert other.strlen("k") == 101
