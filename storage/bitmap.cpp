@@ -221,7 +221,7 @@ int64_t position(std::string_view s, bool bit, const PosRange& r) {
 void combine(Op op, std::span<const std::string_view> srcs, char* out, size_t out_len) {
   auto* o = reinterpret_cast<uint8_t*>(out);
   std::string_view first = srcs.empty() ? std::string_view() : srcs[0];
-  std::memcpy(o, first.data(), first.size());
+  if (!first.empty()) std::memcpy(o, first.data(), first.size());  // a missing key: no data
   std::memset(o + first.size(), 0, out_len - first.size());
   if (op == Op::Not) {
     for (size_t j = 0; j < out_len; ++j) o[j] = static_cast<uint8_t>(~o[j]);
