@@ -35,8 +35,15 @@ int64_t find_bit(std::string_view s, bool bit, uint64_t from, uint64_t to) {
   uint8_t b = static_cast<uint8_t>((p[i] ^ flip) & in_range(i));
   if (b) return static_cast<int64_t>(i * 8 + first_one(b));
   ++i;
-  // Whole words of bytes that hold no match are skipped 8 at a time.
+  // Bytes that hold no match are skipped 32, then 8 at a time.
   const uint64_t skip = bit ? 0 : ~uint64_t{0};
+  while (i + 32 <= last) {
+    uint64_t w[4];
+    std::memcpy(w, p + i, 32);
+    // All four words equal to skip: their XOR with it ORs to zero.
+    if (((w[0] ^ skip) | (w[1] ^ skip) | (w[2] ^ skip) | (w[3] ^ skip)) != 0) break;
+    i += 32;
+  }
   while (i + 8 <= last) {
     uint64_t w;
     std::memcpy(&w, p + i, 8);
