@@ -127,6 +127,17 @@ inline constexpr sv kUnkillable =
     "either wait the script termination or kill the server in a hard way using the SHUTDOWN "
     "NOSAVE command.";
 
+// --- bitmaps ---
+inline constexpr sv kBitOffsetNotInteger = "ERR bit offset is not an integer or out of range";
+inline constexpr sv kBitNotInteger = "ERR bit is not an integer or out of range";
+inline constexpr sv kBitposBit = "ERR The bit argument must be 1 or 0.";
+inline constexpr sv kBitfieldType =
+    "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but "
+    "i64 is.";
+inline constexpr sv kBitfieldOverflow = "ERR Invalid OVERFLOW type specified";
+inline constexpr sv kBitfieldRoGetOnly = "ERR BITFIELD_RO only supports the GET subcommand";
+inline constexpr sv kBitopNotOneKey = "ERR BITOP NOT must be called with a single source key.";
+
 // --- scripts and functions (Redis 7) ---
 inline constexpr sv kScriptWriteFlagRo =
     "ERR Can not execute a script with write flag using *_ro command.";

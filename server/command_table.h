@@ -155,5 +155,6 @@ std::span<const CommandSpec> pubsub_commands();
 std::span<const CommandSpec> stream_commands();
 std::span<const CommandSpec> hyperloglog_commands();
 std::span<const CommandSpec> geo_commands();
+std::span<const CommandSpec> bitmap_commands();
 
 }  // namespace dq::server

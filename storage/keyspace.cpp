@@ -1,6 +1,8 @@
 #include "storage/keyspace.h"
 
+#include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <random>
 #include <thread>
 
@@ -58,19 +60,6 @@ void Db::replace(Entry* old_e, Entry* new_e) {
   if (old_e->has_expire()) --volatile_;
   if (new_e->has_expire()) ++volatile_;
   Dict<Entry>::replace_at(link, new_e);
-}
-
-Entry* Db::make_raw(Entry* e) {
-  if (e->encoding() == Encoding::Raw) return e;
-  char buf[24];
-  std::string_view cur = e->string_value(buf);
-  auto* h = HeapString::create(cur, cur.size());
-  Entry* ne = Entry::make_heap(e->key(), Type::String, Encoding::Raw, h, e->has_expire_slot(),
-                               e->expire_ms());
-  ne->set_lru(e->lru());
-  replace(e, ne);
-  Entry::destroy(e);
-  return ne;
 }
 
 bool Db::del(std::string_view key, int64_t now_ms) {
@@ -142,6 +131,37 @@ Entry* Db::set_expire(Entry* e, int64_t ms) {
   }
   e->set_expire_ms(ms);
   if (!had) ++volatile_;
+  return e;
+}
+
+Entry* Db::unshare_string(Entry* e, size_t min_len) {
+  if (e->encoding() != Encoding::Raw) {
+    char buf[24];
+    std::string_view cur = e->string_value(buf);
+    HeapString* h = HeapString::create(cur, std::max(cur.size(), min_len));
+    Entry* ne = Entry::make_heap(e->key(), Type::String, Encoding::Raw, h, e->has_expire_slot(),
+                                 e->expire_ms());
+    ne->set_lru(e->lru());
+    replace(e, ne);
+    Entry::destroy(e);
+    e = ne;
+  }
+  auto* h = static_cast<HeapString*>(e->heap_ptr());
+  if (h->len < min_len) {
+    h = HeapString::grow(h, min_len);
+    std::memset(h->data + h->len, 0, min_len - h->len);
+    h->len = static_cast<uint32_t>(min_len);
+    e->set_heap_ptr(h);
+  }
+  return e;
+}
+
+Entry* Db::put_zero_string(std::string_view key, size_t len) {
+  HeapString* h = HeapString::create("", len);
+  std::memset(h->data, 0, len);
+  h->len = static_cast<uint32_t>(len);
+  Entry* e = Entry::make_heap(key, Type::String, Encoding::Raw, h, false, -1);
+  put(e);
   return e;
 }
 

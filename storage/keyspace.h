@@ -69,11 +69,6 @@ class Db {
   bool insert_if_absent(Entry* e, int64_t now_ms);
   // Replaces an existing entry by a new one (same key), e.g. after re-encoding.
   void replace(Entry* old_e, Entry* new_e);
-  // Moves a string entry's value to a growable heap buffer ("raw" encoding) if it is not
-  // there yet, as Redis's dbUnshareStringValue before an in-place change (APPEND, SETRANGE,
-  // the HyperLogLog commands). Returns the entry now holding the key (e itself if it was
-  // already raw; otherwise e is freed). The value's bytes, TTL and LRU clock are kept.
-  Entry* make_raw(Entry* e);
 
   // Deletes the key if present. Returns true if a live key was deleted.
   bool del(std::string_view key, int64_t now_ms);
@@ -86,6 +81,15 @@ class Db {
 
   // Sets or clears (ms < 0) the TTL of a present entry. Returns the (possibly reallocated) entry.
   Entry* set_expire(Entry* e, int64_t ms);
+
+  // In-place string writes (APPEND, SETRANGE, SETBIT, BITFIELD, PFADD...): e's string value as a
+  // growable heap buffer ("raw", as Redis's dbUnshareStringValue) at least min_len bytes long,
+  // the growth zero-filled (sdsgrowzero). An int or inline value moves to the heap, which
+  // replaces e by a new entry (same key, TTL and LRU clock): use the returned one, whose
+  // heap_ptr() is the HeapString. Requires a string entry and min_len <= kMaxStringBytes.
+  Entry* unshare_string(Entry* e, size_t min_len);
+  // A new raw string of len zero bytes under key, replacing whatever was there (no TTL).
+  Entry* put_zero_string(std::string_view key, size_t len);
 
   // Whether e is expired at now_ms.
   static bool expired(const Entry* e, int64_t now_ms) {

@@ -59,6 +59,9 @@ struct Object {
   virtual size_t free_effort() const { return 1; }
 };
 
+// The longest string value a HeapString holds (its length is 32 bits).
+inline constexpr size_t kMaxStringBytes = UINT32_MAX;
+
 // A growable string on the heap (raw encoding).
 struct HeapString {
   uint32_t len;

@@ -60,7 +60,7 @@ HeapString* writable_hll(CommandContext& ctx, std::string_view key, Entry*& e, b
     if (created) *created = true;
     return h;
   }
-  e = ctx.db().make_raw(e);
+  e = ctx.db().unshare_string(e, 0);
   return static_cast<HeapString*>(e->heap_ptr());
 }
 
@@ -109,7 +109,7 @@ void pfcount_cmd(CommandContext& ctx) {
   Entry* e = ctx.find_read(key);
   if (!e) return ctx.reply().integer(0);
   if (!check_hll(ctx, e)) return;
-  e = ctx.db().make_raw(e);
+  e = ctx.db().unshare_string(e, 0);
   auto* h = static_cast<HeapString*>(e->heap_ptr());
   std::string_view v = h->view();
   uint64_t card;
@@ -161,7 +161,7 @@ void pfdebug_cmd(CommandContext& ctx) {
   Entry* e = ctx.find_write(key);
   if (!e) return ctx.error(err::kHllKeyMissing);
   if (!check_hll(ctx, e)) return;
-  e = ctx.db().make_raw(e);
+  e = ctx.db().unshare_string(e, 0);
   auto* h = static_cast<HeapString*>(e->heap_ptr());
   bool sparse = hll::encoding(h->view()) == hll::kSparse;
   // Converting to dense changes the value; Redis counts it as a change for propagation

@@ -347,16 +347,6 @@ void incrbyfloat_cmd(CommandContext& ctx) {
   ctx.reply().bulk(s);
 }
 
-// The entry's value as a growable heap string (converting in place if needed).
-storage::HeapString* make_raw(CommandContext& ctx, Entry* e) {
-  return static_cast<storage::HeapString*>(ctx.db().make_raw(e)->heap_ptr());
-}
-
-void set_heap_ptr_of(CommandContext& ctx, std::string_view key, storage::HeapString* h) {
-  Entry* e = ctx.db().find(key, ctx.now);
-  e->set_heap_ptr(h);
-}
-
 void append_cmd(CommandContext& ctx) {
   std::string_view key = ctx.arg(1), add = ctx.arg(2);
   Entry* e = ctx.find_write(key);
@@ -367,13 +357,13 @@ void append_cmd(CommandContext& ctx) {
   }
   if (e->type() != Type::String) return ctx.wrong_type();
   size_t total = e->string_length() + add.size();
-  if (total > static_cast<size_t>(ctx.server.config().proto_max_bulk_len))
+  if (total > static_cast<size_t>(ctx.server.config().proto_max_bulk_len) ||
+      total > storage::kMaxStringBytes)
     return ctx.error(err::kStringTooLong);
-  storage::HeapString* h = make_raw(ctx, e);
-  storage::HeapString* g = storage::HeapString::grow(h, total);
-  std::memcpy(g->data + g->len, add.data(), add.size());
-  g->len = static_cast<uint32_t>(total);
-  if (g != h) set_heap_ptr_of(ctx, key, g);
+  size_t old_len = total - add.size();
+  e = ctx.db().unshare_string(e, total);
+  std::memcpy(static_cast<storage::HeapString*>(e->heap_ptr())->data + old_len, add.data(),
+              add.size());
   ctx.modified(key);
   ctx.reply().integer(static_cast<int64_t>(total));
 }
@@ -415,25 +405,15 @@ void setrange_cmd(CommandContext& ctx) {
   size_t cur_len = e ? e->string_length() : 0;
   if (val.empty()) return ctx.reply().integer(static_cast<int64_t>(cur_len));
   if (static_cast<uint64_t>(offset) + val.size() >
-      static_cast<uint64_t>(ctx.server.config().proto_max_bulk_len))
+          static_cast<uint64_t>(ctx.server.config().proto_max_bulk_len) ||
+      static_cast<uint64_t>(offset) + val.size() > storage::kMaxStringBytes)
     return ctx.error(err::kStringTooLong);
-  size_t need = std::max(cur_len, static_cast<size_t>(offset) + val.size());
-  storage::HeapString* h;
-  if (!e) {
-    h = storage::HeapString::create("", need);
-    ctx.db().put(Entry::make_heap(key, Type::String, storage::Encoding::Raw, h, false, -1));
-  } else {
-    h = make_raw(ctx, e);
-  }
-  storage::HeapString* g = storage::HeapString::grow(h, need);
-  if (g->len < need) {
-    std::memset(g->data + g->len, 0, need - g->len);
-    g->len = static_cast<uint32_t>(need);
-  }
-  std::memcpy(g->data + offset, val.data(), val.size());
-  if (g != h) set_heap_ptr_of(ctx, key, g);
+  size_t need = static_cast<size_t>(offset) + val.size();
+  e = e ? ctx.db().unshare_string(e, need) : ctx.db().put_zero_string(key, need);
+  auto* h = static_cast<storage::HeapString*>(e->heap_ptr());
+  std::memcpy(h->data + offset, val.data(), val.size());
   ctx.modified(key);
-  ctx.reply().integer(static_cast<int64_t>(g->len));
+  ctx.reply().integer(static_cast<int64_t>(h->len));
 }
 
 // LCS key1 key2 [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN]
