@@ -51,35 +51,26 @@ int64_t cvtt(double x) {
   return static_cast<int64_t>(x);
 }
 
-void move_x(HashBits* hash, int d) {
+// Moves a cell one step along one axis (d = +1 or -1, 0: stays). `axis` masks that axis's
+// interleaved bits (longitude: the odd bits 0xaa.., latitude: the even bits 0x55..): the
+// other axis's bits are filled with ones so the carry or borrow crosses them.
+void move_axis(HashBits* hash, int d, uint64_t axis) {
   if (d == 0) return;
-  uint64_t x = hash->bits & 0xaaaaaaaaaaaaaaaaULL;
-  uint64_t y = hash->bits & 0x5555555555555555ULL;
-  uint64_t zz = 0x5555555555555555ULL >> (64 - hash->step * 2);
+  uint64_t mine = hash->bits & axis;
+  uint64_t other = hash->bits & ~axis;
+  uint64_t gaps = ~axis >> (64 - hash->step * 2);
   if (d > 0) {
-    x = x + (zz + 1);
+    mine = mine + (gaps + 1);
   } else {
-    x = x | zz;
-    x = x - (zz + 1);
+    mine = mine | gaps;
+    mine = mine - (gaps + 1);
   }
-  x &= (0xaaaaaaaaaaaaaaaaULL >> (64 - hash->step * 2));
-  hash->bits = x | y;
+  mine &= (axis >> (64 - hash->step * 2));
+  hash->bits = mine | other;
 }
 
-void move_y(HashBits* hash, int d) {
-  if (d == 0) return;
-  uint64_t x = hash->bits & 0xaaaaaaaaaaaaaaaaULL;
-  uint64_t y = hash->bits & 0x5555555555555555ULL;
-  uint64_t zz = 0xaaaaaaaaaaaaaaaaULL >> (64 - hash->step * 2);
-  if (d > 0) {
-    y = y + (zz + 1);
-  } else {
-    y = y | zz;
-    y = y - (zz + 1);
-  }
-  y &= (0x5555555555555555ULL >> (64 - hash->step * 2));
-  hash->bits = x | y;
-}
+void move_x(HashBits* hash, int d) { move_axis(hash, d, 0xaaaaaaaaaaaaaaaaULL); }
+void move_y(HashBits* hash, int d) { move_axis(hash, d, 0x5555555555555555ULL); }
 
 }  // namespace
 

@@ -4,4 +4,13 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
-from dqtest import *  # noqa: F401,F403  (fixtures: server, r, r3, redis_ref, ...)
+import pytest  # noqa: E402
+
+from dqtest import *  # noqa: F401,F403,E402  (fixtures: server, r, r3, redis_ref, ...)
+from dqtest import both_raw  # noqa: E402
+
+
+@pytest.fixture
+def pair(server, redis_ref):
+    """(dq, reference) raw connections on flushed servers; files needing more override it."""
+    yield from both_raw(server, redis_ref)

@@ -10,7 +10,7 @@ import random
 
 import pytest
 
-from dqtest import diff_stream as _diff_stream
+from dqtest import both_raw, diff_stream as _diff_stream
 
 
 def diff_stream(pair, stream, **kw):
@@ -21,14 +21,8 @@ def diff_stream(pair, stream, **kw):
 
 @pytest.fixture
 def pair(server, redis_ref):
-    a, b = server.raw(), redis_ref.raw()
-    for c in (a, b):
-        c.cmd("FLUSHALL")
-    yield a, b
-    for c in (a, b):
-        c.cmd("CONFIG", "SET", "proto-max-bulk-len", "536870912")
-    a.close()
-    b.close()
+    yield from both_raw(server, redis_ref,
+                        teardown=[("CONFIG", "SET", "proto-max-bulk-len", "536870912")])
 
 
 STREAMS = {

@@ -11,21 +11,13 @@ restores into dq. Left out, each where it would be:
 """
 import pytest
 
-from dqtest import diff_stream as run_stream
+from dqtest import both_raw, diff_stream as run_stream
 
 
 @pytest.fixture
 def pair(server, redis_ref):
-    a, b = server.raw(), redis_ref.raw()
-    for c in (a, b):
-        c.cmd("FLUSHALL")
-        c.cmd("FUNCTION", "FLUSH")
-        c.cmd("SCRIPT", "FLUSH")
-    yield a, b
-    for c in (a, b):
-        c.cmd("FUNCTION", "FLUSH")
-    a.close()
-    b.close()
+    yield from both_raw(server, redis_ref, setup=[("FUNCTION", "FLUSH"), ("SCRIPT", "FLUSH")],
+                        teardown=[("FUNCTION", "FLUSH")])
 
 
 def L(body, name="t"):

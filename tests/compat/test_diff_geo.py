@@ -18,7 +18,7 @@ import random
 
 import pytest
 
-from dqtest import diff_stream
+from dqtest import both_raw, diff_stream
 
 CITIES = [
     ("Palermo", 13.361389, 38.115556), ("Catania", 15.087269, 37.502669),
@@ -123,13 +123,8 @@ LOAD = _geoadd("g", POINTS)
 
 @pytest.fixture
 def pair(server, redis_ref):
-    a, b = server.raw(), redis_ref.raw()
-    for c in (a, b):
-        c.cmd("FLUSHALL")
-        c.cmd("CONFIG", "SET", "zset-max-listpack-entries", "128")
-    yield a, b
-    a.close()
-    b.close()
+    yield from both_raw(server, redis_ref,
+                        setup=[("CONFIG", "SET", "zset-max-listpack-entries", "128")])
 
 
 def _searches(rnd):

@@ -10,22 +10,14 @@ import random
 
 import pytest
 
-from dqtest import diff_stream
+from dqtest import both_raw, diff_stream
 
 
 @pytest.fixture
 def pair(server, redis_ref):
-    a, b = server.raw(), redis_ref.raw()
-    for c in (a, b):
-        c.cmd("FLUSHALL")
-        c.cmd("CONFIG", "SET", "hash-max-listpack-entries", "128")
-        c.cmd("CONFIG", "SET", "hash-max-listpack-value", "64")
-    yield a, b
-    for c in (a, b):
-        c.cmd("HELLO", "2")
-        c.cmd("CONFIG", "SET", "hash-max-listpack-entries", "128")
-        c.cmd("CONFIG", "SET", "hash-max-listpack-value", "64")
-        c.close()
+    cfg = [("CONFIG", "SET", "hash-max-listpack-entries", "128"),
+           ("CONFIG", "SET", "hash-max-listpack-value", "64")]
+    yield from both_raw(server, redis_ref, setup=cfg, teardown=[("HELLO", "2")] + cfg)
 
 
 LONG = "x" * 65

@@ -10,22 +10,13 @@ import struct
 
 import pytest
 
-from dqtest import diff_stream, encode_command
+from dqtest import both_raw, diff_stream, encode_command
 
 
 @pytest.fixture(params=[2, 3], ids=["resp2", "resp3"])
 def pair(request, server, redis_ref):
-    a, b = server.raw(), redis_ref.raw()
-    for c in (a, b):
-        c.cmd("FLUSHALL")
-        c.cmd("CONFIG", "SET", "hll-sparse-max-bytes", "3000")
-        if request.param == 3:
-            c.cmd("HELLO", "3")
-    yield a, b
-    for c in (a, b):
-        c.cmd("CONFIG", "SET", "hll-sparse-max-bytes", "3000")
-    a.close()
-    b.close()
+    cfg = [("CONFIG", "SET", "hll-sparse-max-bytes", "3000")]
+    yield from both_raw(server, redis_ref, setup=cfg, teardown=cfg, resp=request.param)
 
 
 @pytest.fixture

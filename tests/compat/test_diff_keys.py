@@ -8,16 +8,6 @@ import pytest
 from dqtest import RawClient
 
 
-@pytest.fixture
-def pair(server, redis_ref):
-    a, b = server.raw(), redis_ref.raw()
-    for c in (a, b):
-        c.cmd("FLUSHALL")
-    yield a, b
-    a.close()
-    b.close()
-
-
 def same(pair, *cmd):
     a, b = pair
     ra, rb = a.cmd(*cmd), b.cmd(*cmd)

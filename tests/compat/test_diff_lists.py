@@ -11,16 +11,6 @@ from dqtest import (DQ_SERVER, REDIS_SERVER, ServerProc, diff_stream, encode_com
                     wait_for)
 
 
-@pytest.fixture
-def pair(server, redis_ref):
-    a, b = server.raw(), redis_ref.raw()
-    for c in (a, b):
-        c.cmd("FLUSHALL")
-    yield a, b
-    a.close()
-    b.close()
-
-
 WRONGTYPE = [
     ("SET", "s", "x"),
     *[(c, "s", "a") for c in ("LPUSH", "RPUSH", "LPUSHX", "RPUSHX")],

@@ -11,18 +11,12 @@ comment where it would be:
 """
 import pytest
 
-from dqtest import diff_stream
+from dqtest import both_raw, diff_stream
 
 
 @pytest.fixture
 def pair(server, redis_ref):
-    a, b = server.raw(), redis_ref.raw()
-    for c in (a, b):
-        c.cmd("FLUSHALL")
-        c.cmd("SCRIPT", "FLUSH")
-    yield a, b
-    a.close()
-    b.close()
+    yield from both_raw(server, redis_ref, setup=[("SCRIPT", "FLUSH")])
 
 
 def E(body, *rest):

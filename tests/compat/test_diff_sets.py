@@ -11,19 +11,12 @@ import random
 
 import pytest
 
-from dqtest import diff_stream
+from dqtest import both_raw, diff_stream
 
 
 @pytest.fixture(params=[2, 3], ids=["resp2", "resp3"])
 def pair(request, server, redis_ref):
-    a, b = server.raw(), redis_ref.raw()
-    for c in (a, b):
-        c.cmd("FLUSHALL")
-        if request.param == 3:
-            c.cmd("HELLO", "3")
-    yield a, b
-    a.close()
-    b.close()
+    yield from both_raw(server, redis_ref, resp=request.param)
 
 
 def split_bulks(reply):

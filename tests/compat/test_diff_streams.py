@@ -23,21 +23,16 @@ import re
 
 import pytest
 
-from dqtest import encode_command
+from dqtest import both_raw, encode_command
 
 DEFAULT_NODE_ENTRIES = "100"
 
 
 @pytest.fixture
 def pair(server, redis_ref):
-    a, b = server.raw(), redis_ref.raw()
-    for c in (a, b):
-        c.cmd("FLUSHALL")
-        c.cmd("CONFIG", "SET", "stream-node-max-entries", DEFAULT_NODE_ENTRIES)
-        c.cmd("CONFIG", "SET", "stream-node-max-bytes", "4096")
-    yield a, b
-    a.close()
-    b.close()
+    yield from both_raw(server, redis_ref,
+                        setup=[("CONFIG", "SET", "stream-node-max-entries", DEFAULT_NODE_ENTRIES),
+                               ("CONFIG", "SET", "stream-node-max-bytes", "4096")])
 
 
 # ---- RESP parsing and masking -------------------------------------------------------------

@@ -9,16 +9,6 @@ import pytest
 from dqtest import diff_stream
 
 
-@pytest.fixture
-def pair(server, redis_ref):
-    a, b = server.raw(), redis_ref.raw()
-    for c in (a, b):
-        c.cmd("FLUSHALL")
-    yield a, b
-    a.close()
-    b.close()
-
-
 def has_command(raw, name):
     return name.encode() in raw.cmd("COMMAND", "INFO", name)
 

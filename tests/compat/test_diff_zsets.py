@@ -10,18 +10,13 @@ import random
 
 import pytest
 
-from dqtest import diff_stream
+from dqtest import both_raw, diff_stream
 
 
 @pytest.fixture
 def pair(server, redis_ref):
-    a, b = server.raw(), redis_ref.raw()
-    for c in (a, b):
-        c.cmd("FLUSHALL")
-        c.cmd("CONFIG", "SET", "zset-max-listpack-entries", "128")
-    yield a, b
-    a.close()
-    b.close()
+    yield from both_raw(server, redis_ref,
+                        setup=[("CONFIG", "SET", "zset-max-listpack-entries", "128")])
 
 
 SEED = [("ZADD", "z", "1", "a", "2", "b", "3", "c", "4", "d", "5", "e", "-inf", "lo", "+inf",

@@ -225,6 +225,26 @@ def cli(port, *args, input=None, timeout=30):
     return p.stdout.decode(errors="replace"), p.returncode
 
 
+def both_raw(server, ref, setup=(), teardown=(), resp=2):
+    """For a differential fixture: raw connections to dq and to the reference, both servers
+    flushed, `setup` commands run on both (then HELLO 3 when resp=3); yields (dq, ref), then
+    runs `teardown` on both and closes them."""
+    a, b = server.raw(), ref.raw()
+    for c in (a, b):
+        c.cmd("FLUSHALL")
+        for cmd in setup:
+            c.cmd(*cmd)
+        if resp == 3:
+            c.cmd("HELLO", "3")
+    try:
+        yield a, b
+    finally:
+        for c in (a, b):
+            for cmd in teardown:
+                c.cmd(*cmd)
+            c.close()
+
+
 def start_either(which, directives=None):
     """Starts dq ("dq") or Debian's redis-server ("redis") with directives: for tests that run
     the same scenario against both (params=["dq", "redis"]). Skips if redis is missing."""
