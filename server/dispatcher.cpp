@@ -162,7 +162,7 @@ void Server::run_handler(CommandContext& ctx) {
   uint64_t errors_before = stats_.total_error_replies;
   // One clock read gives both the command's time snapshot and the start of its duration.
   int64_t t0 = realtime_ns();
-  ctx.now = t0 / 1000000;
+  ctx.now = frozen_now_ms_ >= 0 ? frozen_now_ms_ : t0 / 1000000;
   crash_set_current(ctx.client.id, ctx.args);
   cmd->spec->handler(ctx);
   crash_clear_current();

@@ -966,7 +966,11 @@ void ScriptEngine::run(CommandContext& ctx, lua_State* L, int nargs, std::string
 
   lua_getfield(L, LUA_REGISTRYINDEX, "__dq_errh");
   lua_insert(L, -(nargs + 2));  // below the function and its arguments
-  int rc = lua_pcall(L, nargs, 1, -(nargs + 2));
+  int rc;
+  {
+    Server::TimeFreeze frozen(server_, started_ms_);
+    rc = lua_pcall(L, nargs, 1, -(nargs + 2));
+  }
   running_ = false;
   caller_ = nullptr;
   if (killed_) lua_sethook(L, count_hook, LUA_MASKCOUNT, kHookEvery);

@@ -310,6 +310,14 @@ void Server::adopt_connection(int fd, ClientKind kind) {
 
 void Server::serve_while_busy(Client* caller) {
   cached_now_ms_ = now_ms();
+  // Other clients live in real time, not in the script's frozen clock.
+  int64_t frozen = frozen_now_ms_;
+  frozen_now_ms_ = -1;
+  struct Refreeze {
+    Server* s;
+    int64_t ms;
+    ~Refreeze() { s->frozen_now_ms_ = ms; }
+  } refreeze{this, frozen};
   std::vector<pollfd> fds;
   std::vector<Client*> polled;
   std::vector<ClientKind> kinds;  // of the listeners

@@ -96,6 +96,23 @@ class Server : public storage::KeyspaceObserver {
   void dispatch(Client* c, std::span<const std::string_view> args);
   // Runs a handler and counts it in the command's statistics (dispatch, EXEC, wake-ups).
   void run_handler(CommandContext& ctx);
+  // Redis 7.2 freezes the clock for a whole transaction or script: every command EXEC runs or
+  // a script calls sees the EXEC's / EVAL's time (a key does not expire midway, PTTL counts
+  // from that time, XADD * reuses its millisecond). While frozen, run_handler gives each
+  // command that time. Nested freezes keep the outer time.
+  class TimeFreeze {
+   public:
+    TimeFreeze(Server& s, int64_t now_ms) : s_(s), prev_(s.frozen_now_ms_) {
+      if (prev_ < 0) s.frozen_now_ms_ = now_ms;
+    }
+    ~TimeFreeze() { s_.frozen_now_ms_ = prev_; }
+    TimeFreeze(const TimeFreeze&) = delete;
+    TimeFreeze& operator=(const TimeFreeze&) = delete;
+
+   private:
+    Server& s_;
+    int64_t prev_;
+  };
   // MONITOR: shows a command that ran (unless flagged skip_monitor or admin), as Redis's
   // call() does: top-level commands, each command EXEC runs, each command a script calls
   // (origin "lua"). `origin` empty = the client's address.
@@ -166,6 +183,7 @@ class Server : public storage::KeyspaceObserver {
   uv_pipe_t* unix_listener_ = nullptr;
   uv_timer_t cron_timer_;
   uv_prepare_t before_sleep_;
+  int64_t frozen_now_ms_ = -1;  // TimeFreeze: the time of the running EXEC or script
   uv_idle_t spin_idle_;
   IdleSpin idle_spin_;
   bool read_this_iteration_ = false;

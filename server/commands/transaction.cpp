@@ -53,6 +53,7 @@ void exec_cmd(CommandContext& ctx) {
   ctx.server.discard_transaction(&c);
   ctx.server.unwatch_all(&c);  // as Redis: EXEC unwatches before running the queue
   ctx.reply().array(queue.size());
+  Server::TimeFreeze frozen(ctx.server, ctx.now);
   for (const QueuedCommand& q : queue) {
     std::vector<std::string_view> args(q.args.begin(), q.args.end());
     CommandContext inner{ctx.server, c, args, q.cmd, ctx.now};
