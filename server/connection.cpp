@@ -56,7 +56,7 @@ std::string Client::flags_string() const {
   if (monitor) f += 'O';
   if (sub_channels + sub_patterns + sub_shard > 0) f += 'P';
   if (in_multi) f += 'x';
-  if (blocked) f += 'b';
+  if (blocked || postponed) f += 'b';
   if (dirty_cas) f += 'd';
   if (close_after_reply) f += 'c';
   if (kind == ClientKind::Unix) f += 'U';

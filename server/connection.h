@@ -100,6 +100,10 @@ struct Client {
 
   // Non-null while parked by a blocking command (BLPOP ...).
   std::unique_ptr<BlockedState> blocked;
+  // Set while CLIENT PAUSE holds this client's next command (its arguments, owned), which
+  // runs when the pause ends.
+  bool postponed = false;
+  std::vector<std::string> postponed_args;
 
   // Ensures at least `want` free bytes at the tail of the query buffer (compacting first).
   void reserve_query(size_t want);

@@ -125,6 +125,14 @@ void Server::dispatch(Client* c, std::span<const std::string_view> args) {
   // A script past busy-reply-threshold is serving us from its hook (serve_while_busy).
   if (scripts_->busy() && !(spec.flags & kAllowBusy)) return reject(c, cmd, scripts_->busy_error());
 
+  // CLIENT PAUSE holds the command (before MULTI queueing, as Redis) until the pause ends.
+  if (pause_end_ms_ != 0 && paused_for(c, cmd)) {
+    c->postponed = true;
+    c->postponed_args.assign(args.begin(), args.end());
+    postponed_.push_back(c);
+    return;
+  }
+
   // MULTI: everything but the transaction-control commands is queued (with owned args).
   if (c->in_multi && !(spec.flags & kTxControl)) {
     if (spec.flags & kNoMulti) {
@@ -155,6 +163,16 @@ void Server::dispatch(Client* c, std::span<const std::string_view> args) {
   // Keys this command made ready wake their blocked clients now, in blocking order.
   // (Not while a busy script is serving us: its writes wake waiters after it returns.)
   if (blocking_.has_ready() && !scripts_->running()) blocking_.serve_ready();
+}
+
+bool Server::paused_for(const Client* c, const Command* cmd) const {
+  if (pause_all_) return true;
+  constexpr uint32_t kReplicated = kWrite | kMayReplicate;
+  if (cmd->spec->flags & kReplicated) return true;
+  if (cmd->fullname == "exec" && c->in_multi)
+    for (const QueuedCommand& q : c->queued)
+      if (q.cmd->spec->flags & kReplicated) return true;
+  return false;
 }
 
 void Server::run_handler(CommandContext& ctx) {

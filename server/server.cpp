@@ -111,6 +111,7 @@ struct ServerCallbacks {
     delete c;
   }
   static void cron(uv_timer_t* t) { static_cast<Server*>(t->data)->cron(); }
+  static void pause_ended(uv_timer_t* t) { static_cast<Server*>(t->data)->unpause_clients(); }
   // An active idle handle makes libuv poll without sleeping; yielding lets a process that shares
   // this CPU (a client on the same host) run first.
   static void spin(uv_idle_t*) { sched_yield(); }
@@ -214,6 +215,8 @@ std::string Server::start() {
   uv_prepare_start(&before_sleep_, ServerCallbacks::before_sleep);
   uv_idle_init(loop_, &spin_idle_);
   spin_idle_.data = this;
+  uv_timer_init(loop_, &pause_timer_);
+  pause_timer_.data = this;
   blocking_.start(loop_);
   uv_signal_init(loop_, &sigterm_);
   sigterm_.data = this;
@@ -255,6 +258,8 @@ void Server::shutdown(bool from_signal) {
   blocking_.stop();
   uv_prepare_stop(&before_sleep_);
   uv_close(reinterpret_cast<uv_handle_t*>(&before_sleep_), ServerCallbacks::close_noop);
+  uv_timer_stop(&pause_timer_);
+  uv_close(reinterpret_cast<uv_handle_t*>(&pause_timer_), ServerCallbacks::close_noop);
   uv_idle_stop(&spin_idle_);  // an active spin would keep the loop from ending
   spinning_ = false;
   uv_close(reinterpret_cast<uv_handle_t*>(&spin_idle_), ServerCallbacks::close_noop);
@@ -427,7 +432,8 @@ void Server::on_read(Client* c, ssize_t nread) {
 void Server::process_input(Client* c) {
   protocol::ParserLimits limits;
   limits.max_bulk_len = cfg_.proto_max_bulk_len;
-  while (!c->closing && !c->close_after_reply && !c->blocked && c->qpos < c->qlen) {
+  while (!c->closing && !c->close_after_reply && !c->blocked && !c->postponed &&
+         c->qpos < c->qlen) {
     limits.auth_required = !c->authenticated;
     auto r = c->parser.parse(c->qbuf + c->qpos, c->qlen - c->qpos, limits);
     if (r == protocol::ParseResult::Incomplete) break;
@@ -497,6 +503,7 @@ void Server::check_output_limits(Client* c) {
 
 void Server::before_sleep() {
   cached_now_ms_ = now_ms();
+  if (pause_end_ms_ == 0 && !postponed_.empty()) resume_postponed();
   // Keys made ready outside a command (active expiry in the cron) wake their waiters.
   if (blocking_.has_ready()) blocking_.serve_ready();
   // Clients released from BLPOP & co. resume their pipelined input.
@@ -603,11 +610,46 @@ void Server::close_client(Client* c) {
 
 void Server::free_client(Client* c) {
   // Subsystems release the client's state here; nothing may point at it afterwards.
+  if (c->postponed)
+    postponed_.erase(std::remove(postponed_.begin(), postponed_.end(), c), postponed_.end());
   blocking_.unblock(c);
   blocking_.forget_unblocked(c);
   discard_transaction(c);
   unwatch_all(c);
   pubsub_.forget(*c);
+}
+
+void Server::pause_clients(int64_t timeout_ms, bool all) {
+  int64_t end = now_ms() + timeout_ms;
+  if (pause_end_ms_ == 0) pause_all_ = false;
+  pause_all_ = pause_all_ || all;
+  if (end <= pause_end_ms_) return;
+  pause_end_ms_ = end;
+  uv_timer_start(&pause_timer_, ServerCallbacks::pause_ended, static_cast<uint64_t>(timeout_ms), 0);
+}
+
+void Server::unpause_clients() {
+  // The held clients run from before_sleep (resume_postponed), not from inside the command
+  // or timer that ended the pause.
+  uv_timer_stop(&pause_timer_);
+  pause_end_ms_ = 0;
+  pause_all_ = false;
+}
+
+void Server::resume_postponed() {
+  std::vector<Client*> held;
+  held.swap(postponed_);
+  for (size_t i = 0; i < held.size(); ++i) {
+    Client* c = held[i];
+    if (c->closing || !c->postponed) continue;
+    c->postponed = false;
+    std::vector<std::string> owned;
+    owned.swap(c->postponed_args);
+    std::vector<std::string_view> args(owned.begin(), owned.end());
+    dispatch(c, args);  // may be held again by a pause it, or one before it, started
+    if (!c->closing && !c->blocked && !c->postponed) process_input(c);
+    if (!c->closing && !c->out.empty()) queue_write(c);
+  }
 }
 
 void Server::watch_key(Client* c, int db, std::string_view key) {

@@ -96,6 +96,13 @@ class Server : public storage::KeyspaceObserver {
   void dispatch(Client* c, std::span<const std::string_view> args);
   // Runs a handler and counts it in the command's statistics (dispatch, EXEC, wake-ups).
   void run_handler(CommandContext& ctx);
+  // CLIENT PAUSE / UNPAUSE. While paused, a client's command that the pause covers (every
+  // command with ALL; with WRITE, writes, may-replicate commands and an EXEC that queued
+  // any) is held, with the client's later input, until the pause ends; then they run in
+  // the order they arrived. A new pause only extends the end time or widens WRITE to ALL.
+  void pause_clients(int64_t timeout_ms, bool all);
+  void unpause_clients();
+  size_t postponed_count() const { return postponed_.size(); }
   // Redis 7.2 freezes the clock for a whole transaction or script: every command EXEC runs or
   // a script calls sees the EXEC's / EVAL's time (a key does not expire midway, PTTL counts
   // from that time, XADD * reuses its millisecond). While frozen, run_handler gives each
@@ -184,6 +191,12 @@ class Server : public storage::KeyspaceObserver {
   uv_timer_t cron_timer_;
   uv_prepare_t before_sleep_;
   int64_t frozen_now_ms_ = -1;  // TimeFreeze: the time of the running EXEC or script
+  int64_t pause_end_ms_ = 0;    // CLIENT PAUSE: paused until then (0: not paused)
+  bool pause_all_ = false;
+  uv_timer_t pause_timer_;
+  std::vector<Client*> postponed_;  // clients held by the pause, in arrival order
+  bool paused_for(const Client* c, const Command* cmd) const;
+  void resume_postponed();
   uv_idle_t spin_idle_;
   IdleSpin idle_spin_;
   bool read_this_iteration_ = false;

@@ -4,9 +4,8 @@
 // REPLY ON|OFF|SKIP, NO-EVICT, NO-TOUCH, PAUSE / UNPAUSE, UNBLOCK, GETREDIR, HELP.
 //
 // CLIENT LIST lines carry Redis 7.2's fields in Redis's order. Memory figures are dq's own
-// (query buffer capacity, output buffer blocks), not jemalloc's. CLIENT PAUSE is accepted
-// and answered +OK without pausing anyone: dq has no replicas or failover that would rely on
-// it (a known deviation, see the family's tests).
+// (query buffer capacity, output buffer blocks), not jemalloc's. CLIENT PAUSE holds clients'
+// commands in the dispatcher (Server::pause_clients).
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -259,11 +258,14 @@ void client_pause_cmd(CommandContext& ctx) {
   } else if (ctx.argc() > 4) {
     return ctx.syntax_error();
   }
-  // Accepted without effect: see the header comment.
+  ctx.server.pause_clients(ms, ctx.argc() != 4 || arg_is(ctx.arg(3), "all"));
   ctx.reply().ok();
 }
 
-void client_unpause_cmd(CommandContext& ctx) { ctx.reply().ok(); }
+void client_unpause_cmd(CommandContext& ctx) {
+  ctx.server.unpause_clients();
+  ctx.reply().ok();
+}
 
 void client_getredir_cmd(CommandContext& ctx) { ctx.reply().integer(-1); }
 

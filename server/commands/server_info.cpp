@@ -148,7 +148,7 @@ void info_clients(InfoBuilder& b, CommandContext& ctx) {
   b.field("maxclients", s.config().maxclients);
   b.field("client_recent_max_input_buffer", max_in);
   b.field("client_recent_max_output_buffer", max_out);
-  b.field("blocked_clients", s.blocking().blocked_count());
+  b.field("blocked_clients", s.blocking().blocked_count() + s.postponed_count());
   b.field("tracking_clients", 0);
   b.field("pubsub_clients", pubsub);
   b.field("watching_clients", watching);

@@ -161,7 +161,7 @@ def test_no_evict_no_touch(raw):
     assert raw.cmd("CLIENT", "NO-TOUCH", "x") == b"-ERR syntax error\r\n"
 
 
-def test_pause_unpause_accepted(raw):
+def test_pause_unpause_replies(raw):
     assert raw.cmd("CLIENT", "PAUSE", "10") == b"+OK\r\n"
     assert raw.cmd("CLIENT", "PAUSE", "10", "WRITE") == b"+OK\r\n"
     assert raw.cmd("CLIENT", "UNPAUSE") == b"+OK\r\n"
