@@ -7,9 +7,9 @@ import pytest
 
 from dqtest import RawClient, encode_command
 
-PAUSE_MS = 400
-HELD = 0.30      # a held command answers no sooner than this after it was sent (seconds)
-PROMPT = 0.25    # an unaffected command answers sooner than this
+PAUSE_MS = 700
+HELD = 0.50      # a held command answers no sooner than this after it was sent (seconds)
+PROMPT = 0.35    # an unaffected command answers sooner than this
 
 
 @pytest.fixture(params=["dq", "redis"])
