@@ -128,6 +128,7 @@ void Server::dispatch(Client* c, std::span<const std::string_view> args) {
   // CLIENT PAUSE holds the command (before MULTI queueing, as Redis) until the pause ends.
   if (pause_end_ms_ != 0 && paused_for(c, cmd)) {
     c->postponed = true;
+    c->last_cmd = cmd;  // CLIENT LIST shows the held command, as Redis
     c->postponed_args.assign(args.begin(), args.end());
     postponed_.push_back(c);
     return;

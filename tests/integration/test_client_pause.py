@@ -41,7 +41,7 @@ def test_write_pause_holds_writes_only(port):
         time.sleep(0.1)
         assert b"blocked_clients:1\r\n" in admin.cmd("INFO", "clients")
         listing = admin.cmd("CLIENT", "LIST")
-        assert b" flags=b " in listing
+        assert b" flags=b " in listing and b" cmd=set " in listing
         t = time.monotonic()
         assert c.read_reply_bytes() == b"+OK\r\n"
         assert time.monotonic() - t + 0.1 >= HELD
