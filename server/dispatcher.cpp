@@ -78,6 +78,17 @@ void append_repr(std::string& out, std::string_view s) {
   out += '"';
 }
 
+using ArgRange = std::pair<size_t, size_t>;
+
+// The arguments Redis 7 shows as "(redacted)" for a kRedactArgs command (MONITOR, SLOWLOG), as
+// [from, to): all of AUTH's; HELLO's two values after its AUTH token.
+ArgRange redacted_args(std::span<const std::string_view> args) {
+  if (!arg_is(args[0], "hello")) return {1, args.size()};
+  for (size_t i = 1; i + 2 < args.size(); ++i)
+    if (arg_is(args[i], "auth")) return {i + 1, i + 3};
+  return {0, 0};
+}
+
 }  // namespace
 
 // Answers a gate's error. Inside MULTI it also dooms the transaction (EXECABORT), as
@@ -194,6 +205,15 @@ void Server::run_handler(CommandContext& ctx) {
   ++stats_.total_commands;
   ++ctx.client.commands_processed;
   ctx.client.last_cmd = cmd;
+  // SLOWLOG: every command that ran, also those EXEC runs and a script calls (as Redis 7).
+  int64_t us = dt / 1000;
+  if (cfg_.slowlog_log_slower_than >= 0 && us >= cfg_.slowlog_log_slower_than &&
+      cfg_.slowlog_max_len > 0 && !(cmd->spec->flags & kSkipSlowlog)) {
+    auto [redact_from, redact_to] =
+        cmd->spec->flags & kRedactArgs ? redacted_args(ctx.args) : ArgRange{0, 0};
+    slowlog_.add(ctx.args, redact_from, redact_to, t0 / 1000000000, us, ctx.client.addr,
+                 ctx.client.name, static_cast<size_t>(cfg_.slowlog_max_len));
+  }
 }
 
 void Server::monitor_command(Client* c, const Command* cmd, std::span<const std::string_view> args,
@@ -212,19 +232,10 @@ void Server::feed_monitors(Client* c, std::span<const std::string_view> args, bo
                                  !origin.empty()               ? std::string(origin)
                                  : c->kind == ClientKind::Unix ? "unix:" + cfg_.unixsocket
                                                                : c->addr);
-  // Redis 7 redacts AUTH's arguments, and HELLO's two values after its AUTH token.
-  bool hello = redact && args[0].size() == 5 && strncasecmp(args[0].data(), "hello", 5) == 0;
-  size_t hide_from = hello ? args.size() : 1, hide_to = args.size();
-  if (hello)
-    for (size_t i = 1; i + 2 < args.size(); ++i)
-      if (args[i].size() == 4 && strncasecmp(args[i].data(), "auth", 4) == 0) {
-        hide_from = i + 1;
-        hide_to = i + 3;
-        break;
-      }
+  auto [hide_from, hide_to] = redact ? redacted_args(args) : ArgRange{0, 0};
   for (size_t i = 0; i < args.size(); ++i) {
     line += ' ';
-    bool hide = redact && i >= hide_from && i < hide_to;
+    bool hide = i >= hide_from && i < hide_to;
     append_repr(line, hide ? std::string_view("(redacted)") : args[i]);
   }
   line += "\r\n";

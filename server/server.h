@@ -27,6 +27,7 @@
 #include "server/connection.h"
 #include "server/idle_spin.h"
 #include "server/pubsub_hub.h"
+#include "server/slowlog.h"
 #include "storage/keyspace.h"
 
 namespace dq::server {
@@ -103,6 +104,7 @@ class Server : public storage::KeyspaceObserver {
   void pause_clients(int64_t timeout_ms, bool all);
   void unpause_clients();
   size_t postponed_count() const { return postponed_.size(); }
+  Slowlog& slowlog() { return slowlog_; }
   // Redis 7.2 freezes the clock for a whole transaction or script: every command EXEC runs or
   // a script calls sees the EXEC's / EVAL's time (a key does not expire midway, PTTL counts
   // from that time, XADD * reuses its millisecond). While frozen, run_handler gives each
@@ -190,6 +192,7 @@ class Server : public storage::KeyspaceObserver {
   uv_pipe_t* unix_listener_ = nullptr;
   uv_timer_t cron_timer_;
   uv_prepare_t before_sleep_;
+  Slowlog slowlog_;
   int64_t frozen_now_ms_ = -1;  // TimeFreeze: the time of the running EXEC or script
   int64_t pause_end_ms_ = 0;    // CLIENT PAUSE: paused until then (0: not paused)
   bool pause_all_ = false;

@@ -753,6 +753,111 @@ constexpr CommandSpec kConfigSubs[] = {
      "request_policy:all_nodes response_policy:all_succeeded"},
 };
 
+void slowlog_get_cmd(CommandContext& ctx) {
+  int64_t count = 10;
+  if (ctx.argc() > 3) return ctx.syntax_error();
+  if (ctx.argc() == 3 && (!protocol::parse_int64(ctx.arg(2), &count) || count < -1))
+    return ctx.error("ERR count should be greater than or equal to -1");
+  const auto& entries = ctx.server.slowlog().entries();
+  size_t n = count < 0 ? entries.size() : std::min(entries.size(), static_cast<size_t>(count));
+  auto& r = ctx.reply();
+  r.array(n);
+  for (size_t i = 0; i < n; ++i) {
+    const SlowlogEntry& e = entries[i];
+    r.array(6);
+    r.integer(static_cast<int64_t>(e.id));
+    r.integer(e.unix_time);
+    r.integer(e.duration_us);
+    r.array(e.args.size());
+    for (const auto& a : e.args) r.bulk(a);
+    r.bulk(e.peer);
+    r.bulk(e.name);
+  }
+}
+
+void slowlog_len_cmd(CommandContext& ctx) {
+  ctx.reply().integer(static_cast<int64_t>(ctx.server.slowlog().entries().size()));
+}
+
+void slowlog_reset_cmd(CommandContext& ctx) {
+  ctx.server.slowlog().reset();
+  ctx.reply().ok();
+}
+
+void slowlog_help_cmd(CommandContext& ctx) {
+  static constexpr std::string_view kLines[] = {
+      "SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "GET [<count>]",
+      "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
+      "    Entries are made of:",
+      "    id, timestamp, time in microseconds, arguments array, client IP and port,",
+      "    client name",
+      "LEN",
+      "    Return the length of the slowlog.",
+      "RESET",
+      "    Reset the slowlog.",
+      "HELP",
+      "    Prints this help.",
+  };
+  reply_help(ctx, kLines);
+}
+
+constexpr uint32_t kSlowlogFlags = kAdmin | kLoading | kStale;
+
+constexpr CommandSpec kSlowlogSubs[] = {
+    {"get",
+     -2,
+     kSlowlogFlags,
+     {},
+     kAclAdm,
+     "server",
+     "Returns the slow log's entries.",
+     "2.2.12",
+     "O(N) where N is the number of entries returned",
+     slowlog_get_cmd,
+     {},
+     "[count]",
+     "request_policy:all_nodes nondeterministic_output"},
+    {"help",
+     2,
+     kLoading | kStale,
+     {},
+     kAclSlow,
+     "server",
+     "Show helpful text about the different subcommands",
+     "6.2.0",
+     "O(1)",
+     slowlog_help_cmd,
+     {},
+     ""},
+    {"len",
+     2,
+     kSlowlogFlags,
+     {},
+     kAclAdm,
+     "server",
+     "Returns the number of entries in the slow log.",
+     "2.2.12",
+     "O(1)",
+     slowlog_len_cmd,
+     {},
+     "",
+     "request_policy:all_nodes response_policy:agg_sum nondeterministic_output"},
+    {"reset",
+     2,
+     kSlowlogFlags,
+     {},
+     kAclAdm,
+     "server",
+     "Clears all entries from the slow log.",
+     "2.2.12",
+     "O(N) where N is the number of entries in the slowlog",
+     slowlog_reset_cmd,
+     {},
+     "",
+     "request_policy:all_nodes response_policy:all_succeeded"},
+};
+
 constexpr CommandSpec kServerCommands[] = {
     {"config",
      -2,
@@ -765,6 +870,18 @@ constexpr CommandSpec kServerCommands[] = {
      "Depends on subcommand.",
      nullptr,
      kConfigSubs,
+     ""},
+    {"slowlog",
+     -2,
+     0,
+     {},
+     kAclSlow,
+     "server",
+     "A container for slow log commands.",
+     "2.2.12",
+     "Depends on subcommand.",
+     nullptr,
+     kSlowlogSubs,
      ""},
     {"debug",
      -2,
