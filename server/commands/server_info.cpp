@@ -54,6 +54,14 @@ void time_cmd(CommandContext& ctx) {
   ctx.reply().bulk_int(ts.tv_nsec / 1000);
 }
 
+// ROLE: dq has no replication, so it is always a master with offset 0 and no replicas.
+void role_cmd(CommandContext& ctx) {
+  ctx.reply().array(3);
+  ctx.reply().bulk("master");
+  ctx.reply().integer(0);
+  ctx.reply().array(0);
+}
+
 void lastsave_cmd(CommandContext& ctx) { ctx.reply().integer(ctx.server.last_save_unix()); }
 
 // ---------------------------------------------------------------------------------------
@@ -908,6 +916,18 @@ constexpr CommandSpec kServerCommands[] = {
      {},
      "[section [section ...]]",
      "nondeterministic_output request_policy:all_shards response_policy:special"},
+    {"role",
+     1,
+     kNoScript | kLoading | kStale | kFast,
+     {},
+     kAclAdmin | kAclFast | kAclDangerous,
+     "server",
+     "Returns the replication role.",
+     "2.8.12",
+     "O(1)",
+     role_cmd,
+     {},
+     ""},
     {"lastsave",
      1,
      kLoading | kStale | kFast,

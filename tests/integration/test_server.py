@@ -413,3 +413,14 @@ def test_monitor_fcall_as_redis(redis_ref, server):
     dq_lines = monitor_lines(server.port, monitor_fcall)
     assert '[0 addr] "FCALL" "getk" "1" "kk"' in dq_lines
     assert dq_lines == monitor_lines(redis_ref.port, monitor_fcall)
+
+
+def test_role_as_redis_standalone(server, redis_ref):
+    """No replication in dq: ROLE answers what a standalone redis-server answers."""
+    for s in (server, redis_ref):
+        c = s.raw()
+        assert c.cmd("ROLE") == b"*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n"
+        assert c.cmd("ROLE", "x") == b"-ERR wrong number of arguments for 'role' command\r\n"
+        c.cmd("HELLO", "3")
+        assert c.cmd("ROLE") == b"*3\r\n$6\r\nmaster\r\n:0\r\n*0\r\n"
+        c.close()
