@@ -261,7 +261,6 @@ void Server::shutdown(bool from_signal) {
   uv_timer_stop(&pause_timer_);
   uv_close(reinterpret_cast<uv_handle_t*>(&pause_timer_), ServerCallbacks::close_noop);
   uv_idle_stop(&spin_idle_);  // an active spin would keep the loop from ending
-  spinning_ = false;
   uv_close(reinterpret_cast<uv_handle_t*>(&spin_idle_), ServerCallbacks::close_noop);
   uv_close(reinterpret_cast<uv_handle_t*>(&sigterm_), ServerCallbacks::close_noop);
   uv_close(reinterpret_cast<uv_handle_t*>(&sigint_), ServerCallbacks::close_noop);
@@ -315,14 +314,7 @@ void Server::adopt_connection(int fd, ClientKind kind) {
 
 void Server::serve_while_busy(Client* caller) {
   cached_now_ms_ = now_ms();
-  // Other clients live in real time, not in the script's frozen clock.
-  int64_t frozen = frozen_now_ms_;
-  frozen_now_ms_ = -1;
-  struct Refreeze {
-    Server* s;
-    int64_t ms;
-    ~Refreeze() { s->frozen_now_ms_ = ms; }
-  } refreeze{this, frozen};
+  TimeFreeze real_time(*this, -1);  // other clients live in real time, not the script's
   std::vector<pollfd> fds;
   std::vector<Client*> polled;
   std::vector<ClientKind> kinds;  // of the listeners
@@ -519,14 +511,14 @@ void Server::before_sleep() {
 
 void Server::update_spin() {
   // Poll instead of sleeping while requests keep arriving within loop-spin-us (IdleSpin).
+  bool spinning = uv_is_active(reinterpret_cast<uv_handle_t*>(&spin_idle_));
   bool spin = false;
-  if (cfg_.loop_spin_us > 0 || spinning_) {
+  if (cfg_.loop_spin_us > 0 || spinning) {
     idle_spin_.set_window_ns(cfg_.loop_spin_us * 1000);
     spin = idle_spin_.before_wait(monotonic_ns(), read_this_iteration_);
   }
   read_this_iteration_ = false;
-  if (spin == spinning_) return;
-  spinning_ = spin;
+  if (spin == spinning) return;
   if (spin)
     uv_idle_start(&spin_idle_, ServerCallbacks::spin);
   else
@@ -621,7 +613,6 @@ void Server::free_client(Client* c) {
 
 void Server::pause_clients(int64_t timeout_ms, bool all) {
   int64_t end = now_ms() + timeout_ms;
-  if (pause_end_ms_ == 0) pause_all_ = false;
   pause_all_ = pause_all_ || all;
   if (end <= pause_end_ms_) return;
   pause_end_ms_ = end;
@@ -641,7 +632,7 @@ void Server::resume_postponed() {
   held.swap(postponed_);
   for (size_t i = 0; i < held.size(); ++i) {
     Client* c = held[i];
-    if (c->closing || !c->postponed) continue;
+    if (c->closing) continue;
     c->postponed = false;
     std::vector<std::string> owned;
     owned.swap(c->postponed_args);

@@ -108,11 +108,12 @@ class Server : public storage::KeyspaceObserver {
   // Redis 7.2 freezes the clock for a whole transaction or script: every command EXEC runs or
   // a script calls sees the EXEC's / EVAL's time (a key does not expire midway, PTTL counts
   // from that time, XADD * reuses its millisecond). While frozen, run_handler gives each
-  // command that time. Nested freezes keep the outer time.
+  // command that time (a nested script or EXEC starts at the frozen time, so it keeps it);
+  // now_ms -1 restores real time for the scope (clients a busy script serves).
   class TimeFreeze {
    public:
     TimeFreeze(Server& s, int64_t now_ms) : s_(s), prev_(s.frozen_now_ms_) {
-      if (prev_ < 0) s.frozen_now_ms_ = now_ms;
+      s.frozen_now_ms_ = now_ms;
     }
     ~TimeFreeze() { s_.frozen_now_ms_ = prev_; }
     TimeFreeze(const TimeFreeze&) = delete;
@@ -203,7 +204,6 @@ class Server : public storage::KeyspaceObserver {
   uv_idle_t spin_idle_;
   IdleSpin idle_spin_;
   bool read_this_iteration_ = false;
-  bool spinning_ = false;
   uv_signal_t sigterm_, sigint_;
   std::unique_ptr<storage::Keyspace> keyspace_;
   std::map<uint64_t, Client*> clients_;

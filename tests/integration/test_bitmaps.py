@@ -7,6 +7,8 @@ tests pin the replies dq gives on its own."""
 import pytest
 import redis
 
+from dqtest import watch_then
+
 
 def err(raw_reply):
     assert raw_reply.startswith(b"-"), raw_reply
@@ -152,16 +154,7 @@ def test_watch_sees_bit_changes_only(server, r):
     r.setbit("k", 3, 1)
 
     def exec_after(write):
-        p = r.pipeline()
-        p.watch("k")
-        write()
-        p.multi()
-        p.ping()
-        try:
-            p.execute()
-            return True
-        except redis.WatchError:
-            return False
+        return watch_then(r, "k", write)
 
     assert exec_after(lambda: other.setbit("k", 3, 1))        # same bit: untouched
     assert not exec_after(lambda: other.setbit("k", 3, 0))    # changed

@@ -4,6 +4,8 @@ tests/compat/test_diff_hyperloglog.py."""
 import pytest
 import redis
 
+from dqtest import watch_then
+
 NOT_HLL = "Key is not a valid HyperLogLog string value."
 
 
@@ -27,20 +29,6 @@ def test_new_key_without_elements_counts_as_change(r):
     assert r.pfadd("e") == 0
     assert r.strlen("e") == 18
     assert r.pfcount("e") == 0
-
-
-def watch_then(r, key, action):
-    """Runs action on another connection between WATCH key and EXEC; True if EXEC ran."""
-    with r.pipeline() as p:
-        p.watch(key)
-        action()
-        p.multi()
-        p.ping()
-        try:
-            p.execute()
-            return True
-        except redis.WatchError:
-            return False
 
 
 def test_watch_sees_changes_that_redis_signals(server, r):

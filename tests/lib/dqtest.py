@@ -225,6 +225,21 @@ def cli(port, *args, input=None, timeout=30):
     return p.stdout.decode(errors="replace"), p.returncode
 
 
+def watch_then(r, key, action):
+    """Runs action (on another connection) between WATCH key and EXEC on r; True if EXEC ran,
+    False if the WATCH aborted it."""
+    with r.pipeline() as p:
+        p.watch(key)
+        action()
+        p.multi()
+        p.ping()
+        try:
+            p.execute()
+            return True
+        except redis.WatchError:
+            return False
+
+
 def both_raw(server, ref, setup=(), teardown=(), resp=2):
     """For a differential fixture: raw connections to dq and to the reference, both servers
     flushed, `setup` commands run on both (then HELLO 3 when resp=3); yields (dq, ref), then
