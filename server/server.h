@@ -26,6 +26,7 @@
 #include "server/config.h"
 #include "server/connection.h"
 #include "server/idle_spin.h"
+#include "server/notify.h"
 #include "server/pubsub_hub.h"
 #include "server/slowlog.h"
 #include "storage/keyspace.h"
@@ -165,6 +166,20 @@ class Server : public storage::KeyspaceObserver {
   // storage::KeyspaceObserver
   void key_modified(int db, std::string_view key) override;
   void key_expired(int db, std::string_view key) override;
+  void key_created(int db, std::string_view key) override {
+    notify(notify::kNew, "new", key, db);
+  }
+
+  // Keyspace notifications (notify.h): publishes `event` for key in db when its class is
+  // enabled by notify-keyspace-events. Off, this is one test of the flags word.
+  void notify(uint32_t type, std::string_view event, std::string_view key, int db) {
+    if (cfg_.notify_keyspace_events & type) [[unlikely]]
+      publish_keyspace_event(event, key, db);
+  }
+  bool notify_enabled() const { return cfg_.notify_keyspace_events != 0; }
+  // Eviction's hook: call for each key evicted (after removing it), as Redis's
+  // performEvictions does ("evicted", class e).
+  void key_evicted(int db, std::string_view key) { notify(notify::kEvicted, "evicted", key, db); }
 
  private:
   friend struct ServerCallbacks;
@@ -182,6 +197,8 @@ class Server : public storage::KeyspaceObserver {
   void before_sleep();
   void update_spin();
   void cron();
+  void publish_keyspace_event(std::string_view event, std::string_view key, int db);
+  std::string notify_channel_;  // reused buffer for keyspace notification channel names
   void active_expire(int64_t budget_us);
   void check_output_limits(Client* c);
   void reject(Client* c, Command* cmd, std::string_view msg);

@@ -45,6 +45,7 @@ void Db::put(Entry* e) {
     Entry::destroy(old);
   } else {
     dict_.insert(e);
+    if (obs_) obs_->key_created(index_, e->key());
   }
 }
 
@@ -52,6 +53,7 @@ bool Db::insert_if_absent(Entry* e, int64_t now_ms) {
   if (find(e->key(), now_ms)) return false;
   if (e->has_expire()) ++volatile_;
   dict_.insert(e);
+  if (obs_) obs_->key_created(index_, e->key());
   return true;
 }
 
