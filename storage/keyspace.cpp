@@ -86,6 +86,8 @@ Entry* Db::rename(std::string_view from, std::string_view to, int64_t now_ms) {
   if (!e || from == to) return e;
   find(to, now_ms);  // an expired destination is reclaimed (and reported) first
   Entry* ne = rekey_entry(take(from), to);
+  // Redis deletes the destination and adds the key anew (keyspace event "new").
+  if (Entry* old = take(to)) Entry::destroy(old);
   put(ne);
   return ne;
 }

@@ -83,6 +83,7 @@ void del_cmd(CommandContext& ctx) {
   for (size_t i = 1; i < ctx.argc(); ++i) {
     if (ctx.db().del(ctx.arg(i), ctx.now)) {
       ctx.modified(ctx.arg(i));
+      ctx.notify(notify::kGeneric, "del", ctx.arg(i));
       ++n;
     }
   }
@@ -119,6 +120,8 @@ void rename_generic(CommandContext& ctx, bool nx) {
   db.rename(from, to, ctx.now);
   ctx.modified(from);
   ctx.modified(to);
+  ctx.notify(notify::kGeneric, "rename_from", from);
+  ctx.notify(notify::kGeneric, "rename_to", to);
   nx ? ctx.reply().integer(1) : ctx.reply().ok();
 }
 void rename_cmd(CommandContext& ctx) { rename_generic(ctx, false); }
@@ -143,11 +146,15 @@ void copy_cmd(CommandContext& ctx) {
   if (dst == &ctx.db() && from == to) return ctx.error(err::kSameObject);
   Entry* e = ctx.find_read(from);
   if (!e) return ctx.reply().integer(0);
-  if (dst->find(to, ctx.now) && !replace) return ctx.reply().integer(0);
+  if (dst->find(to, ctx.now)) {
+    if (!replace) return ctx.reply().integer(0);
+    dst->del(to, ctx.now);  // Redis deletes then adds: the copy is a "new" key
+  }
   Entry* copy = e->clone(to);
   copy->set_lru(ctx.server.lru_clock());  // a new object, as Redis's dup
   dst->put(copy);
   ctx.modified_in(*dst, to);
+  ctx.server.notify(notify::kGeneric, "copy_to", to, dst->index());
   ctx.reply().integer(1);
 }
 
@@ -164,6 +171,8 @@ void move_cmd(CommandContext& ctx) {
   dst->put(src.take(key));  // value, TTL and LRU clock move as they are
   ctx.modified(key);
   ctx.modified_in(*dst, key);
+  ctx.notify(notify::kGeneric, "move_from", key);
+  ctx.server.notify(notify::kGeneric, "move_to", key, dst->index());
   ctx.reply().integer(1);
 }
 
@@ -282,6 +291,7 @@ void unlink_cmd(CommandContext& ctx) {
     if (!ctx.find_write(key)) continue;  // expired keys are gone, not counted
     free_entry_lazily(ctx, ctx.db().take(key));
     ctx.modified(key);
+    ctx.notify(notify::kGeneric, "del", key);
     ++n;
   }
   ctx.reply().integer(n);
@@ -388,11 +398,15 @@ void expire_generic(CommandContext& ctx, int64_t base_ms, bool seconds, const ch
   if ((flags & kExpGt) && (cur == -1 || when <= cur)) return ctx.reply().integer(0);
   if ((flags & kExpLt) && cur != -1 && when >= cur) return ctx.reply().integer(0);
 
-  if (when <= ctx.now)
+  if (when <= ctx.now) {
     ctx.db().del(key, ctx.now);  // already expired: Redis deletes and answers 1
-  else
+    ctx.modified(key);
+    ctx.notify(notify::kGeneric, "del", key);
+  } else {
     ctx.db().set_expire(e, when);
-  ctx.modified(key);
+    ctx.modified(key);
+    ctx.notify(notify::kGeneric, "expire", key);
+  }
   ctx.reply().integer(1);
 }
 
@@ -425,6 +439,7 @@ void persist_cmd(CommandContext& ctx) {
   if (!e || !e->has_expire()) return ctx.reply().integer(0);
   ctx.db().set_expire(e, -1);
   ctx.modified(key);
+  ctx.notify(notify::kGeneric, "persist", key);
   ctx.reply().integer(1);
 }
 
