@@ -42,12 +42,16 @@ namespace {
 
 // A lookup that counts keyspace hits/misses but leaves the LRU clock alone (Redis's
 // LOOKUP_NOTOUCH: TYPE, EXISTS, TTL, OBJECT).
-Entry* find_notouch(CommandContext& ctx, std::string_view key) {
+// keymiss_event: a miss is a "keymiss" keyspace event (EXISTS, TYPE, TTL), as Redis's
+// lookupKeyRead; OBJECT looks up with LOOKUP_NONOTIFY.
+Entry* find_notouch(CommandContext& ctx, std::string_view key, bool keymiss_event = true) {
   Entry* e = ctx.db().find(key, ctx.now);
-  if (e)
+  if (e) {
     ++ctx.server.stats().keyspace_hits;
-  else
+  } else {
     ++ctx.server.stats().keyspace_misses;
+    if (keymiss_event) ctx.notify(notify::kKeyMiss, "keymiss", key);
+  }
   return e;
 }
 
@@ -453,13 +457,13 @@ bool policy_is_lru_or_lfu(const Config& cfg) {
 }
 
 void object_encoding_cmd(CommandContext& ctx) {
-  Entry* e = find_notouch(ctx, ctx.arg(2));
+  Entry* e = find_notouch(ctx, ctx.arg(2), false);
   if (!e) return ctx.reply().null();
   ctx.reply().bulk(e->encoding_label());
 }
 
 void object_refcount_cmd(CommandContext& ctx) {
-  Entry* e = find_notouch(ctx, ctx.arg(2));
+  Entry* e = find_notouch(ctx, ctx.arg(2), false);
   if (!e) return ctx.reply().null();
   // Redis shares the integers 0..9999 (refcount INT_MAX) unless maxmemory with an LRU/LFU
   // policy needs a per-object clock.
@@ -470,7 +474,7 @@ void object_refcount_cmd(CommandContext& ctx) {
 }
 
 void object_idletime_cmd(CommandContext& ctx) {
-  Entry* e = find_notouch(ctx, ctx.arg(2));
+  Entry* e = find_notouch(ctx, ctx.arg(2), false);
   if (!e) return ctx.reply().null();
   if (policy_is_lfu(ctx.server.config())) return ctx.error(err::kLfuSelectedNoIdle);
   // Both clocks are 24-bit seconds; the difference wraps as Redis's estimateObjectIdleTime.
@@ -479,7 +483,7 @@ void object_idletime_cmd(CommandContext& ctx) {
 }
 
 void object_freq_cmd(CommandContext& ctx) {
-  Entry* e = find_notouch(ctx, ctx.arg(2));
+  Entry* e = find_notouch(ctx, ctx.arg(2), false);
   if (!e) return ctx.reply().null();
   if (!policy_is_lfu(ctx.server.config())) return ctx.error(err::kLfuNotSelected);
   // dq keeps no LFU counter yet: a key reads as never accessed.

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from dqtest import wait_for
+from dqtest import DQ_SERVER, ServerProc, start_either, wait_for
 
 SENTINEL = "__keysentinel__:end"
 
@@ -292,7 +292,28 @@ def test_multi_and_script(sides):
     check(sides, "KEAn", stream)
 
 
-def test_lazy_expiry(sides):
+@pytest.fixture(scope="module")
+def debug_servers():
+    """dq and a redis-server that accepts DEBUG (SET-ACTIVE-EXPIRE, SLEEP)."""
+    dq = ServerProc(DQ_SERVER)
+    ref = start_either("redis", {"enable-debug-command": "yes"})
+    yield dq, ref
+    dq.stop()
+    ref.stop()
+
+
+@pytest.fixture
+def debug_sides(debug_servers):
+    a, b = Side(debug_servers[0]), Side(debug_servers[1])
+    yield a, b
+    a.close()
+    b.close()
+
+
+def test_lazy_expiry(debug_sides):
+    """Keys past their TTL with the active cycle off: each access reclaims them first
+    ("expired"), then a write re-creates them ("new")."""
+    sides = debug_sides
     stream = [
         ["SET", "a", "1", "PX", "1"], ["SET", "b", "1", "PX", "1"], ["SET", "c", "1", "PX", "1"],
         ["RPUSH", "l", "1"], ["PEXPIRE", "l", "1"], ["DEBUG", "SLEEP", "0.01"],
