@@ -7,26 +7,20 @@ namespace dq::server {
 namespace notify {
 
 int64_t parse_flags(std::string_view classes) {
+  static constexpr struct {
+    char c;
+    uint32_t bits;
+  } kLetters[] = {{'A', kAll},     {'g', kGeneric},  {'$', kString},   {'l', kList},
+                  {'s', kSet},     {'h', kHash},     {'z', kZSet},     {'x', kExpired},
+                  {'e', kEvicted}, {'K', kKeyspace}, {'E', kKeyevent}, {'t', kStream},
+                  {'m', kKeyMiss}, {'d', kModule},   {'n', kNew}};
   uint32_t f = 0;
   for (char c : classes) {
-    switch (c) {
-      case 'A': f |= kAll; break;
-      case 'g': f |= kGeneric; break;
-      case '$': f |= kString; break;
-      case 'l': f |= kList; break;
-      case 's': f |= kSet; break;
-      case 'h': f |= kHash; break;
-      case 'z': f |= kZSet; break;
-      case 'x': f |= kExpired; break;
-      case 'e': f |= kEvicted; break;
-      case 'K': f |= kKeyspace; break;
-      case 'E': f |= kKeyevent; break;
-      case 't': f |= kStream; break;
-      case 'm': f |= kKeyMiss; break;
-      case 'd': f |= kModule; break;
-      case 'n': f |= kNew; break;
-      default: return -1;
-    }
+    uint32_t bits = 0;
+    for (const auto& l : kLetters)
+      if (l.c == c) bits = l.bits;
+    if (!bits) return -1;  // Redis rejects the whole string
+    f |= bits;
   }
   return f;
 }

@@ -166,9 +166,7 @@ class Server : public storage::KeyspaceObserver {
   // storage::KeyspaceObserver
   void key_modified(int db, std::string_view key) override;
   void key_expired(int db, std::string_view key) override;
-  void key_created(int db, std::string_view key) override {
-    notify(notify::kNew, "new", key, db);
-  }
+  void key_created(int db, std::string_view key) override { notify(notify::kNew, "new", key, db); }
 
   // Keyspace notifications (notify.h): publishes `event` for key in db when its class is
   // enabled by notify-keyspace-events. Off, this is one test of the flags word.

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from dqtest import DQ_SERVER, ServerProc, start_either, wait_for
+from dqtest import DQ_SERVER, ServerProc, encode_command, start_either, wait_for
 
 SENTINEL = "__keysentinel__:end"
 
@@ -377,3 +377,61 @@ def test_off_by_default(server):
     assert read_push(sub) == [b"pmessage", b"*", b"x", b"y"]
     c.close()
     sub.close()
+
+
+def blocked_count(c):
+    info = c.cmd("INFO", "clients").decode()
+    return int(info.split("blocked_clients:")[1].split("\r\n")[0])
+
+
+@pytest.mark.parametrize("block,wake", [
+    (["BLPOP", "l", "0"], ["RPUSH", "l", "x", "y"]),
+    (["BRPOP", "l", "0"], ["LPUSH", "l", "x"]),
+    (["BLMOVE", "l", "d", "LEFT", "RIGHT", "0"], ["RPUSH", "l", "x"]),
+    (["BRPOPLPUSH", "l", "l2", "0"], ["RPUSH", "l", "x", "y"]),
+    (["BLMPOP", "0", "2", "n", "l", "LEFT", "COUNT", "5"], ["RPUSH", "l", "x", "y"]),
+    (["BZPOPMIN", "z", "0"], ["ZADD", "z", "1", "a"]),
+    (["BZMPOP", "0", "1", "z", "MAX", "COUNT", "2"], ["ZADD", "z", "1", "a", "2", "b", "3", "c"]),
+    (["XREAD", "BLOCK", "0", "STREAMS", "s", "$"], ["XADD", "s", "1-1", "f", "v"]),
+])
+def test_blocked_client_served(sides, block, wake):
+    """A blocked pop served by another client's push: the push's events, then the pop's
+    (and the "del" of an emptied key), as Redis emits them when it serves the waiter."""
+    flags = "KEAn"
+    replies = []
+    events = []
+    for s in sides:
+        s.c.cmd("FLUSHALL")
+        s.c.cmd("CONFIG", "SET", "notify-keyspace-events", flags)
+        b = s.proc.raw()
+        b.send(encode_command(*block))
+        wait_for(lambda: blocked_count(s.c) == 1)
+        s.c.cmd(*wake)
+        replies.append(b.read_reply_bytes())
+        b.close()
+        events.append(s.events())
+    assert replies[0] == replies[1]
+    assert events[0] == events[1], "events differ:\ndq    %r\nredis %r" % tuple(events)
+
+
+def test_xreadgroup_blocked_new_consumer(server):
+    """Redis 7.2 creates XREADGROUP's consumer whenever the command runs, also when it then
+    blocks (xgroup-createconsumer before the XADD that serves it); 7.0 created it only when
+    serving, after the xadd. dq follows 7.2, so this is checked on dq alone."""
+    s = Side(server)
+    try:
+        s.c.cmd("FLUSHALL")
+        s.c.cmd("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")
+        s.c.cmd("CONFIG", "SET", "notify-keyspace-events", "KEA")
+        b = server.raw()
+        b.send(encode_command("XREADGROUP", "GROUP", "g", "c1", "BLOCK", "0", "STREAMS", "s", ">"))
+        wait_for(lambda: blocked_count(s.c) == 1)
+        s.c.cmd("XADD", "s", "1-1", "f", "v")
+        b.read_reply_bytes()
+        b.close()
+        assert s.events() == [
+            ("__keyspace@0__:s", "xgroup-createconsumer"),
+            ("__keyevent@0__:xgroup-createconsumer", "s"),
+            ("__keyspace@0__:s", "xadd"), ("__keyevent@0__:xadd", "s")]
+    finally:
+        s.close()
