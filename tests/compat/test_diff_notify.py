@@ -435,3 +435,34 @@ def test_xreadgroup_blocked_new_consumer(server):
             ("__keyspace@0__:s", "xadd"), ("__keyevent@0__:xadd", "s")]
     finally:
         s.close()
+
+
+def test_resp3_self_subscriber_gets_events_after_reply(server):
+    """A RESP3 client subscribed to its own keyspace events: as Redis 7.2, the messages its
+    command causes follow the command's reply, so none lands inside EXEC's or MGET's array
+    (Redis 7.0 interleaved them, breaking the protocol). Checked on dq alone."""
+    c = server.raw()
+    try:
+        c.cmd("HELLO", "3")
+        c.cmd("FLUSHALL")
+        c.cmd("CONFIG", "SET", "notify-keyspace-events", "E$m")
+        assert c.cmd("PSUBSCRIBE", "__keyevent@0__:*").startswith(b">3")
+
+        def push(event, key):
+            ch = "__keyevent@0__:" + event
+            return (b">4\r\n$8\r\npmessage\r\n$16\r\n__keyevent@0__:*\r\n"
+                    b"$%d\r\n%s\r\n$%d\r\n%s\r\n" % (len(ch), ch.encode(), len(key), key.encode()))
+
+        assert c.cmd("SET", "a", "1") == b"+OK\r\n"
+        assert c.read_reply_bytes() == push("set", "a")
+        for cmd in (["MULTI"], ["SET", "b", "2"], ["MGET", "a", "nokey"]):
+            c.cmd(*cmd)
+        assert c.cmd("EXEC") == b"*2\r\n+OK\r\n*2\r\n$1\r\n1\r\n_\r\n"
+        assert c.read_reply_bytes() == push("set", "b")
+        assert c.read_reply_bytes() == push("keymiss", "nokey")
+        assert c.cmd("EVAL", "redis.call('set', 'e', '1') return 5", "0") == b":5\r\n"
+        assert c.read_reply_bytes() == push("set", "e")
+        assert c.cmd("PING", "end") == b"$3\r\nend\r\n"
+    finally:
+        c.cmd("CONFIG", "SET", "notify-keyspace-events", "")
+        c.close()
