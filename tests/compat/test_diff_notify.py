@@ -97,11 +97,17 @@ GENERIC = [
     ["SET", "t", "1"], ["PEXPIREAT", "t", "1"], ["EXISTS", "t"],
     ["RPUSH", "l", "3", "1", "2"], ["SORT", "l", "STORE", "out"], ["SORT", "nol", "STORE", "out"],
     ["SORT", "nol", "STORE", "out"], ["TOUCH", "l"], ["TYPE", "l"],
+    ["COPY", "nokey", "x"], ["RENAME", "nokey", "x"], ["MOVE", "nokey", "3"], ["SORT", "nokey"],
+    ["SORT_RO", "nokey"], ["TTL", "nokey"], ["PTTL", "nokey"], ["EXPIRETIME", "nokey"],
+    ["TYPE", "nokey"], ["EXISTS", "nokey", "l"], ["OBJECT", "ENCODING", "nokey"],
+    ["OBJECT", "FREQ", "nokey"], ["PERSIST", "nokey"], ["TOUCH", "nokey"], ["UNLINK", "nokey"],
+    ["SORT", "l", "BY", "nosuch*", "GET", "nosuch*"],
     ["FLUSHDB"], ["SET", "x", "1"], ["SWAPDB", "0", "1"],
 ]
 
 
-@pytest.mark.parametrize("flags", ["KEA", "KA", "EA", "Kg", "E$", "KEn", "KEAn", "KEgn", "Ag"])
+@pytest.mark.parametrize("flags", ["KEA", "KA", "EA", "Kg", "E$", "KEn", "KEAn", "KEgn", "Ag",
+                                   "KEm", "KEAnm"])
 def test_generic(sides, flags):
     check(sides, flags, GENERIC)
 
