@@ -729,7 +729,11 @@ void setop_generic(CommandContext& ctx, size_t dst_idx, size_t numkeys_idx, SetO
   size_t j = numkeys_idx + 1;
   for (size_t i = 0; i < n; ++i, ++j) {
     Entry* e = dst_idx ? ctx.find_write(ctx.arg(j)) : ctx.find_read(ctx.arg(j));
-    if (!e) continue;
+    if (!e) {
+      // Redis reads the sources with lookupKeyRead also when storing: a "keymiss" event.
+      if (dst_idx) ctx.notify(notify::kKeyMiss, "keymiss", ctx.arg(j));
+      continue;
+    }
     if (e->type() == Type::ZSet)
       src[i].z = static_cast<const ZSetObject*>(e->object());
     else if (e->type() == Type::Set)
