@@ -344,10 +344,15 @@ def test_active_expiry(sides):
         s.c.cmd("CONFIG", "SET", "notify-keyspace-events", "Ex")
         for i in range(20):
             s.c.cmd("SET", "k%d" % i, "v", "PX", "20")
+        s.c.cmd("SELECT", "3")
+        s.c.cmd("SET", "in3", "v", "PX", "20")
+        wait_for(lambda: s.c.cmd("DBSIZE") == b":0\r\n" or None, timeout=10)
+        s.c.cmd("SELECT", "0")
         wait_for(lambda: s.c.cmd("DBSIZE") == b":0\r\n" or None, timeout=10)
         got.append(sorted(s.events()))
     assert got[0] == got[1]
-    assert got[0] == sorted(("__keyevent@0__:expired", "k%d" % i) for i in range(20))
+    assert got[0] == sorted([("__keyevent@0__:expired", "k%d" % i) for i in range(20)] +
+                            [("__keyevent@3__:expired", "in3")])
 
 
 @pytest.mark.parametrize("value", ["KEA", "AKE", "", "A", "n", "m", "Am", "AKEnm", "g$lshzxetd",
