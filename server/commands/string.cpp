@@ -149,8 +149,10 @@ bool reply_old_value(CommandContext& ctx, Entry* e) {
 
 void set_cmd(CommandContext& ctx) {
   std::string_view key = ctx.arg(1), val = ctx.arg(2);
-  if (ctx.argc() == 3) {                                   // the common case: no options
-    if (ctx.server.notify_enabled()) ctx.find_write(key);  // "expired" first, as Redis
+  if (ctx.argc() == 3) {  // the common case: no options
+    // With notifications on, an expired key under the name is reclaimed first ("expired"
+    // before "new"), as Redis's lookupKeyWrite in setKey.
+    if (ctx.server.notify_enabled()) ctx.find_write(key);
     ctx.db().put(Entry::make_string(key, val, false, -1));
     ctx.modified(key);
     ctx.notify(notify::kString, "set", key);
