@@ -112,6 +112,14 @@ void Server::reject(Client* c, Command* cmd, std::string_view msg) {
 }
 
 void Server::dispatch(Client* c, std::span<const std::string_view> args) {
+  dispatch_command(c, args);
+  // CLIENT CACHING YES|NO applies to the next command only (or to the next transaction):
+  // Redis clears it after any command but CLIENT's own, unless in MULTI.
+  if (c->tracking.caching && !c->in_multi && !c->postponed && !arg_is(args[0], "client"))
+    c->tracking.caching = false;
+}
+
+void Server::dispatch_command(Client* c, std::span<const std::string_view> args) {
   Command* top = CommandTable::instance().find(args[0]);
   if (!top)
     return reject(c, nullptr,
@@ -145,6 +153,9 @@ void Server::dispatch(Client* c, std::span<const std::string_view> args) {
     return;
   }
 
+  // tracking-table-max-keys: keep the tracking table within bounds (Redis's processCommand).
+  if (tracking_.clients() > 0) tracking_.limit_table(cfg_.tracking_table_max_keys, c);
+
   // MULTI: everything but the transaction-control commands is queued (with owned args).
   if (c->in_multi && !(spec.flags & kTxControl)) {
     if (spec.flags & kNoMulti) {
@@ -160,6 +171,7 @@ void Server::dispatch(Client* c, std::span<const std::string_view> args) {
 
   size_t mark = c->out.size();
   CommandContext ctx{*this, *c, args, cmd, 0};
+  current_client_ = c;
   run_handler(ctx);
   c->last_interaction_ms = ctx.now;
 
@@ -170,6 +182,9 @@ void Server::dispatch(Client* c, std::span<const std::string_view> args) {
     c->skip_current = true;
     c->skip_next = false;
   }
+  // Tracking invalidations of keys this command (its EXEC, its script) changed, for its own
+  // client, follow its reply (Redis 7's tracking_pending_keys); pushes are never dropped.
+  end_top_level(c);
 
   monitor_command(c, cmd, args);
   // Keys this command made ready wake their blocked clients now, in blocking order.
@@ -194,8 +209,17 @@ void Server::run_handler(CommandContext& ctx) {
   int64_t t0 = realtime_ns();
   ctx.now = frozen_now_ms_ >= 0 ? frozen_now_ms_ : t0 / 1000000;
   crash_set_current(ctx.client.id, ctx.args);
+  Client* prev_executing = executing_client_;
+  executing_client_ = &ctx.client;
   cmd->spec->handler(ctx);
+  executing_client_ = prev_executing;
   crash_clear_current();
+  // CLIENT TRACKING: keys read by a read-only command are remembered for the client whose
+  // command runs (a script's or EXEC's commands count; EVAL_RO & co. themselves do not).
+  if (tracking_.enabled() && (cmd->spec->flags & kReadOnly) && current_client_ &&
+      current_client_->tracking.on && !current_client_->tracking.bcast &&
+      cmd->fullname != "eval_ro" && cmd->fullname != "evalsha_ro" && cmd->fullname != "fcall_ro")
+    tracking_.remember_keys(*current_client_, *cmd, ctx.args);
   int64_t dt = realtime_ns() - t0;
   if (dt < 0) dt = 0;
   cached_now_ms_ = ctx.now;

@@ -28,6 +28,7 @@
 #include "server/idle_spin.h"
 #include "server/pubsub_hub.h"
 #include "server/slowlog.h"
+#include "server/tracking.h"
 #include "storage/keyspace.h"
 
 namespace dq::server {
@@ -134,6 +135,14 @@ class Server : public storage::KeyspaceObserver {
                      std::string_view origin = {});
   BlockingManager& blocking() { return blocking_; }
   PubSubHub& pubsub() { return pubsub_; }
+  Tracking& tracking() { return tracking_; }
+  // The client whose top-level command is running (Redis's current_client: a script's or
+  // EXEC's commands run on its behalf), or null between commands and in the cron.
+  Client* current_client() const { return current_client_; }
+  // FLUSHDB / FLUSHALL: tracking clients get a null invalidation (once per command).
+  void keys_flushed() {
+    if (tracking_.enabled()) tracking_.invalidate_all(current_client_);
+  }
   ScriptEngine& scripts() { return *scripts_; }
   FunctionEngine& functions() { return *functions_; }
 
@@ -167,6 +176,10 @@ class Server : public storage::KeyspaceObserver {
   void key_expired(int db, std::string_view key) override;
 
  private:
+  void key_changed(int db, std::string_view key, const Client* writer);
+
+ public:
+ private:
   friend struct ServerCallbacks;
   // A Client whose libuv handle is initialized (nullptr if libuv refuses).
   Client* new_client(ClientKind kind);
@@ -185,6 +198,7 @@ class Server : public storage::KeyspaceObserver {
   void active_expire(int64_t budget_us);
   void check_output_limits(Client* c);
   void reject(Client* c, Command* cmd, std::string_view msg);
+  void dispatch_command(Client* c, std::span<const std::string_view> args);
   void free_client(Client* c);
 
   Config cfg_;
@@ -211,6 +225,11 @@ class Server : public storage::KeyspaceObserver {
   std::vector<Client*> monitors_;
   BlockingManager blocking_{*this};
   PubSubHub pubsub_{*this};
+  Tracking tracking_{*this};
+  Client* current_client_ = nullptr;    // see current_client()
+  Client* executing_client_ = nullptr;  // whose handler runs now (a script's own client too)
+  // Ends a top-level command: sends the tracking invalidations held for c.
+  void end_top_level(Client* c);
   std::unique_ptr<ScriptEngine> scripts_;
   std::unique_ptr<FunctionEngine> functions_;  // after scripts_: built from it
   struct WatchKeyHash {
