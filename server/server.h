@@ -2,7 +2,7 @@
 //
 // Owns: the event loop (listeners, cron timer at `hz`, before-sleep flush, signals), the
 // client registry, the keyspace, statistics, and the storage observer that turns key
-// changes into WATCH invalidation and wake-ups.
+// changes into WATCH invalidation, wake-ups and CLIENT TRACKING invalidations (tracking.h).
 //
 // One request, socket to reply (see STYLE.md): libuv reads into the client's query buffer;
 // the parser yields commands as views into it; dispatch() runs the gates then the handler,
@@ -176,10 +176,6 @@ class Server : public storage::KeyspaceObserver {
   void key_expired(int db, std::string_view key) override;
 
  private:
-  void key_changed(int db, std::string_view key, const Client* writer);
-
- public:
- private:
   friend struct ServerCallbacks;
   // A Client whose libuv handle is initialized (nullptr if libuv refuses).
   Client* new_client(ClientKind kind);
@@ -230,6 +226,8 @@ class Server : public storage::KeyspaceObserver {
   Client* executing_client_ = nullptr;  // whose handler runs now (a script's own client too)
   // Ends a top-level command: sends the tracking invalidations held for c.
   void end_top_level(Client* c);
+  // A key changed: WATCH, blocked clients, tracking (writer: for BCAST NOLOOP, null if none).
+  void key_changed(int db, std::string_view key, const Client* writer);
   std::unique_ptr<ScriptEngine> scripts_;
   std::unique_ptr<FunctionEngine> functions_;  // after scripts_: built from it
   struct WatchKeyHash {

@@ -262,6 +262,8 @@ void Tracking::limit_table(int64_t max_keys, Client* current) {
   // The effort grows with each call that finds the table still over the limit (Redis).
   int effort = 100 * static_cast<int>(std::min(limit_rounds_ + 1, 1000u));
   static std::minstd_rand rng(std::random_device{}());
+  // A table that shrank a lot keeps its buckets: compact it so the random walk below stays short.
+  if (table_.bucket_count() > 64 && table_.size() * 8 < table_.bucket_count()) table_.rehash(0);
   while (effort-- > 0 && !table_.empty()) {
     // A random key: a random bucket, then the first non-empty one from there.
     size_t nb = table_.bucket_count();

@@ -262,3 +262,17 @@ def test_tracking_client_disconnect_releases(server, r):
     assert info(r, "tracking_total_keys") == 0
     time.sleep(0.01)
     assert r.ping()
+
+
+def test_overlapping_prefix_later_in_the_list(raw):
+    # Deliberately not Redis: Redis 7's checkPrefixCollisionsOrReply reports a collision
+    # between two given prefixes after the first one (here 'b' and 'bc') but still enables
+    # tracking and answers +OK as well: two replies to one command. dq answers the error only
+    # and leaves tracking off.
+    assert raw.cmd("CLIENT", "TRACKING", "on", "BCAST", "PREFIX", "a", "PREFIX", "b", "PREFIX",
+                   "bc") == (b"-ERR Prefix 'b' overlaps with another provided prefix 'bc'. "
+                             b"Prefixes for a single client must not overlap.\r\n")
+    assert raw.cmd("PING") == b"+PONG\r\n"
+    assert raw.cmd("CLIENT", "TRACKINGINFO") == (
+        b"*6\r\n$5\r\nflags\r\n*1\r\n$3\r\noff\r\n$8\r\nredirect\r\n:-1\r\n"
+        b"$8\r\nprefixes\r\n*0\r\n")
