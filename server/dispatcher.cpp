@@ -114,9 +114,14 @@ void Server::reject(Client* c, Command* cmd, std::string_view msg) {
 void Server::dispatch(Client* c, std::span<const std::string_view> args) {
   dispatch_command(c, args);
   // CLIENT CACHING YES|NO applies to the next command only (or to the next transaction):
-  // Redis clears it after any command but CLIENT's own, unless in MULTI.
-  if (c->tracking.caching && !c->in_multi && !c->postponed && !arg_is(args[0], "client"))
-    c->tracking.caching = false;
+  // Redis clears it after any command but a CLIENT subcommand (even a failed one), unless in
+  // MULTI.
+  if (c->tracking.caching && !c->in_multi && !c->postponed) {
+    const Command* top = CommandTable::instance().find(args[0]);
+    bool client_sub =
+        top && top->fullname == "client" && args.size() >= 2 && top->find_sub(args[1]);
+    if (!client_sub) c->tracking.caching = false;
+  }
 }
 
 void Server::dispatch_command(Client* c, std::span<const std::string_view> args) {

@@ -513,6 +513,37 @@ SCRIPTS = {
         (T, ("CLIENT", "TRACKING", "on", "OPTOUT")),
         (T, ("CLIENT", "TRACKINGINFO")),
     ]),
+    "caching_flag_lifetime": (2, [
+        (T, HELLO3),
+        (T, ("CLIENT", "TRACKING", "on", "OPTIN")),
+        (T, ("CLIENT", "CACHING", "yes")),
+        (T, ("CLIENT", "NOSUCH")),  # an unknown subcommand clears it
+        (T, ("GET", "a")),
+        (T, ("CLIENT", "CACHING", "yes")),
+        (T, ("CLIENT", "ID", "extra")),  # a CLIENT subcommand, even failing, keeps it
+        (T, ("GET", "b")),
+        (T, ("CLIENT", "CACHING", "yes")),
+        (T, ("NOSUCHCOMMAND",)),
+        (T, ("GET", "c")),
+        (T, ("CLIENT", "CACHING", "yes")),
+        (T, ("GET", "x", "y")),  # wrong arity clears it
+        (T, ("GET", "d")),
+        (W, ("MSET", "a", "1", "b", "1", "c", "1", "d", "1")),
+    ]),
+    "flush_null_across_protocols": (3, [
+        (W, ("SUBSCRIBE", "__redis__:invalidate")),
+        (X, HELLO3),
+        # A RESP3 tracking client redirecting to a RESP2 subscriber: the null is RESP3's, as
+        # Redis writes it (shared.null of the tracking client's protocol).
+        (T, HELLO3),
+        (T, ("CLIENT", "TRACKING", "on", "REDIRECT", "{id1}"), "ids"),
+        (T, ("FLUSHALL",)),
+        (T, ("CLIENT", "TRACKING", "off")),
+        (T, ("HELLO", "2")),
+        (T, ("CLIENT", "TRACKING", "on", "REDIRECT", "{id2}"), "ids"),
+        (W, ("FLUSHALL",)),
+        (T, ("FLUSHDB",)),
+    ]),
     "errors": (2, [
         (T, ("CLIENT", "TRACKING", "on", "PREFIX", "a")),
         (T, ("CLIENT", "TRACKING", "on", "OPTIN", "OPTOUT")),
