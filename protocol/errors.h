@@ -114,6 +114,28 @@ inline constexpr sv kFmtClientInfoSpaces =
     "ERR {} cannot contain spaces, newlines or special characters.";
 inline constexpr sv kClientKillTypeUnknown = "ERR Unknown client type '{}'";
 inline constexpr sv kClientIdNotInteger = "ERR client-id should be greater than 0";
+// CLIENT TRACKING / CACHING (server-assisted client-side caching).
+inline constexpr sv kTrackingRedirectMissing =
+    "ERR The client ID you want redirect to does not exist";
+inline constexpr sv kTrackingRedirectTwice =
+    "ERR A client can only redirect to a single other client";
+inline constexpr sv kTrackingPrefixNeedsBcast =
+    "ERR PREFIX option requires BCAST mode to be enabled";
+inline constexpr sv kTrackingSwitchBcast =
+    "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then "
+    "re-enabling it with a different mode.";
+inline constexpr sv kTrackingOptBcast = "ERR OPTIN and OPTOUT are not compatible with BCAST";
+inline constexpr sv kTrackingOptinOptout = "ERR You can't specify both OPTIN mode and OPTOUT mode";
+inline constexpr sv kTrackingSwitchOpt =
+    "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then "
+    "re-enabling it with a different mode.";
+inline constexpr sv kCachingNotTracking =
+    "ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or "
+    "OPTOUT mode enabled";
+inline constexpr sv kCachingYesNeedsOptin =
+    "ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.";
+inline constexpr sv kCachingNoNeedsOptout =
+    "ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.";
 inline constexpr sv kTimeoutNotInteger = "ERR timeout is not an integer or out of range";
 inline constexpr sv kNoScript = "NOSCRIPT No matching script. Please use EVAL.";
 // Other clients while a script runs past busy-reply-threshold (EVAL / FCALL).

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <unordered_map>
 
+#include "server/command_context.h"
+
 namespace dq::server {
 
 namespace {
@@ -77,6 +79,65 @@ std::vector<int> command_key_positions(const CommandSpec& spec, int argc) {
   int step = k.step > 0 ? k.step : 1;
   for (int i = k.first; i <= last && i < argc; i += step) out.push_back(i);
   return out;
+}
+
+std::vector<int> command_keys(const Command& cmd, std::span<const std::string_view> line) {
+  std::vector<int> keys = command_key_positions(*cmd.spec, static_cast<int>(line.size()));
+  // Movable-keys commands: "numkeys key ..." layouts (ZUNION, SINTERCARD, EVAL, LMPOP...).
+  if (cmd.spec->flags & kMovableKeys) {
+    keys.clear();
+    std::string_view n = cmd.fullname;
+    size_t numkeys_at = 0;
+    if (n == "eval" || n == "evalsha" || n == "eval_ro" || n == "evalsha_ro" || n == "fcall" ||
+        n == "fcall_ro" || n == "zunionstore" || n == "zinterstore" || n == "zdiffstore" ||
+        n == "blmpop" || n == "bzmpop")
+      numkeys_at = 2;
+    else if (n == "zunion" || n == "zinter" || n == "zdiff" || n == "sintercard" || n == "lmpop" ||
+             n == "zmpop" || n == "zintercard")
+      numkeys_at = 1;
+    if (n == "xread" || n == "xreadgroup") {
+      // As Redis's xreadGetKeys: skip the options up to STREAMS, then half of the rest.
+      size_t streams = 0;
+      for (size_t i = 1; i < line.size(); ++i) {
+        std::string_view a = line[i];
+        if (arg_is(a, "block") || arg_is(a, "count")) {
+          ++i;
+        } else if (arg_is(a, "group")) {
+          i += 2;
+        } else if (arg_is(a, "noack")) {
+          continue;
+        } else {
+          if (arg_is(a, "streams")) streams = i;
+          break;
+        }
+      }
+      size_t rest = streams ? line.size() - streams - 1 : 0;
+      if (rest && rest % 2 == 0)
+        for (size_t k = 0; k < rest / 2; ++k) keys.push_back(static_cast<int>(streams + 1 + k));
+    }
+    if (n == "georadius" || n == "georadiusbymember") {
+      // Redis 7's key specs: the source, then the key after the first STORE, then the key
+      // after the first STOREDIST, each searched from the first optional argument.
+      keys.push_back(1);
+      size_t from = n == "georadius" ? 6 : 5;
+      for (std::string_view word : {"store", "storedist"}) {
+        for (size_t i = from; i < line.size(); ++i) {
+          if (!arg_is(line[i], word)) continue;
+          if (i + 1 < line.size()) keys.push_back(static_cast<int>(i + 1));
+          break;
+        }
+      }
+    }
+    if (numkeys_at && numkeys_at < line.size()) {
+      int64_t nk;
+      if (protocol::parse_int64(line[numkeys_at], &nk) && nk > 0 &&
+          static_cast<size_t>(nk) + numkeys_at < line.size()) {
+        if (n == "zunionstore" || n == "zinterstore" || n == "zdiffstore") keys.push_back(1);
+        for (int64_t k = 0; k < nk; ++k) keys.push_back(static_cast<int>(numkeys_at + 1 + k));
+      }
+    }
+  }
+  return keys;
 }
 
 }  // namespace dq::server

@@ -135,6 +135,10 @@ class CommandTable {
 // Resolves the keys of a command invocation from its key spec (COMMAND GETKEYS, gates).
 // Returns argument indexes.
 std::vector<int> command_key_positions(const CommandSpec& spec, int argc);
+// The keys of a full command line (line[0] the command name), movable-keys layouts included
+// (ZUNION's numkeys, XREAD's STREAMS, GEORADIUS's STORE, ...), as argument indexes: COMMAND
+// GETKEYS and CLIENT TRACKING's key remembering share it.
+std::vector<int> command_keys(const Command& cmd, std::span<const std::string_view> line);
 
 // Family tables (each defined in its server/commands/<family>.cpp).
 std::span<const CommandSpec> string_commands();

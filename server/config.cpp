@@ -353,6 +353,10 @@ std::vector<Directive> build() {
                       "Milliseconds a script runs before other clients get BUSY (0: never)."));
   v.push_back(int_dir("lua-time-limit", &Config::busy_reply_threshold, 0, INT32_MAX, true,
                       "Alias of busy-reply-threshold."));
+  v.push_back(int_dir("tracking-table-max-keys", &Config::tracking_table_max_keys, 0, INT64_MAX,
+                      true,
+                      "Keys the CLIENT TRACKING table remembers before it invalidates random ones "
+                      "(0: no limit)."));
   v.push_back(int_dir("loop-spin-us", &Config::loop_spin_us, 0, 1000, true,
                       "dq: microseconds the event loop polls before sleeping while requests keep "
                       "arriving that fast (0: always sleep)."));

@@ -65,8 +65,9 @@ struct Config {
   uint32_t notify_keyspace_events = 0;  // notify::k* flags
   int active_expire_effort = 1;
   bool activerehashing = true;
-  int busy_reply_threshold = 5000;  // alias lua-time-limit (Redis 7)
-  int64_t loop_spin_us = 10;        // dq: poll this long before sleeping under load (IdleSpin)
+  int busy_reply_threshold = 5000;            // alias lua-time-limit (Redis 7)
+  int64_t tracking_table_max_keys = 1000000;  // CLIENT TRACKING table size (0: no limit)
+  int64_t loop_spin_us = 10;  // dq: poll this long before sleeping under load (IdleSpin)
   bool cluster_enabled = false;
 
   std::string config_file;  // absolute path of the file we were started with, if any

@@ -57,6 +57,9 @@ std::string Client::flags_string() const {
   if (sub_channels + sub_patterns + sub_shard > 0) f += 'P';
   if (in_multi) f += 'x';
   if (blocked || postponed) f += 'b';
+  if (tracking.on) f += 't';
+  if (tracking.broken_redir) f += 'R';
+  if (tracking.bcast) f += 'B';
   if (dirty_cas) f += 'd';
   if (close_after_reply) f += 'c';
   if (kind == ClientKind::Unix) f += 'U';

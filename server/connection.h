@@ -36,6 +36,18 @@ struct QueuedCommand {
 
 enum class ClientKind : uint8_t { Tcp, Unix };
 
+// CLIENT TRACKING state of one connection (the tables live in server/tracking.h).
+struct ClientTracking {
+  bool on = false;
+  bool bcast = false;
+  bool optin = false, optout = false;
+  bool caching = false;  // CLIENT CACHING YES|NO: applies to the next command only
+  bool noloop = false;
+  bool broken_redir = false;          // the redirect target was gone when an invalidation was sent
+  uint64_t redirect = 0;              // client id, 0: none
+  std::vector<std::string> prefixes;  // BCAST prefixes, sorted ("" when none was given)
+};
+
 struct Client {
   Client(Server* s, ClientKind k);
   ~Client();
@@ -97,6 +109,8 @@ struct Client {
   std::vector<std::pair<int, std::string>> watched;  // (db, key)
   size_t multi_count = 0;
   size_t watch_count = 0;
+
+  ClientTracking tracking;
 
   // Non-null while parked by a blocking command (BLPOP ...).
   std::unique_ptr<BlockedState> blocked;

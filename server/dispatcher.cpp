@@ -112,6 +112,19 @@ void Server::reject(Client* c, Command* cmd, std::string_view msg) {
 }
 
 void Server::dispatch(Client* c, std::span<const std::string_view> args) {
+  dispatch_command(c, args);
+  // CLIENT CACHING YES|NO applies to the next command only (or to the next transaction):
+  // Redis clears it after any command but a CLIENT subcommand (even a failed one), unless in
+  // MULTI.
+  if (c->tracking.caching && !c->in_multi && !c->postponed) {
+    const Command* top = CommandTable::instance().find(args[0]);
+    bool client_sub =
+        top && top->fullname == "client" && args.size() >= 2 && top->find_sub(args[1]);
+    if (!client_sub) c->tracking.caching = false;
+  }
+}
+
+void Server::dispatch_command(Client* c, std::span<const std::string_view> args) {
   Command* top = CommandTable::instance().find(args[0]);
   if (!top)
     return reject(c, nullptr,
@@ -145,6 +158,9 @@ void Server::dispatch(Client* c, std::span<const std::string_view> args) {
     return;
   }
 
+  // tracking-table-max-keys: keep the tracking table within bounds (Redis's processCommand).
+  if (tracking_.clients() > 0) tracking_.limit_table(cfg_.tracking_table_max_keys, c);
+
   // MULTI: everything but the transaction-control commands is queued (with owned args).
   if (c->in_multi && !(spec.flags & kTxControl)) {
     if (spec.flags & kNoMulti) {
@@ -166,7 +182,7 @@ void Server::dispatch(Client* c, std::span<const std::string_view> args) {
 
   // CLIENT REPLY OFF / SKIP: replies are dropped (CLIENT REPLY arms the flags).
   if (c->reply_off || c->skip_current) c->out.truncate_to(mark);
-  current.finish();  // messages published to c during the command follow its reply
+  current.finish();  // invalidations and messages for c caused by its command follow its reply
   c->skip_current = false;
   if (c->skip_next) {
     c->skip_current = true;
@@ -182,12 +198,17 @@ void Server::dispatch(Client* c, std::span<const std::string_view> args) {
 Server::CurrentClient::CurrentClient(Server& s, Client* c)
     : s_(s), c_(c), prev_(s.current_client_) {
   prev_held_.swap(s.held_pushes_);  // empty unless nested (a busy script serving c)
+  prev_deferred_.swap(s.tracking_.deferred());
   s.current_client_ = c;
 }
 
 void Server::CurrentClient::finish() {
   if (done_) return;
   done_ = true;
+  // As Redis 7.2's afterCommand: tracking invalidations of keys the command (its EXEC, its
+  // script) changed come first (tracking_pending_keys), then other held push messages.
+  if (s_.tracking_.has_deferred()) s_.tracking_.flush_deferred(c_);
+  s_.tracking_.deferred().swap(prev_deferred_);
   if (!s_.held_pushes_.empty()) {
     c_->out.append(s_.held_pushes_);
     s_.held_pushes_.clear();
@@ -214,8 +235,17 @@ void Server::run_handler(CommandContext& ctx) {
   int64_t t0 = realtime_ns();
   ctx.now = frozen_now_ms_ >= 0 ? frozen_now_ms_ : t0 / 1000000;
   crash_set_current(ctx.client.id, ctx.args);
+  Client* prev_executing = executing_client_;
+  executing_client_ = &ctx.client;
   cmd->spec->handler(ctx);
+  executing_client_ = prev_executing;
   crash_clear_current();
+  // CLIENT TRACKING: keys read by a read-only command are remembered for the client whose
+  // command runs (a script's or EXEC's commands count; EVAL_RO & co. themselves do not).
+  if (tracking_.enabled() && (cmd->spec->flags & kReadOnly) && current_client_ &&
+      current_client_->tracking.on && !current_client_->tracking.bcast &&
+      cmd->fullname != "eval_ro" && cmd->fullname != "evalsha_ro" && cmd->fullname != "fcall_ro")
+    tracking_.remember_keys(*current_client_, *cmd, ctx.args);
   int64_t dt = realtime_ns() - t0;
   if (dt < 0) dt = 0;
   cached_now_ms_ = ctx.now;

@@ -315,6 +315,17 @@ void Server::adopt_connection(int fd, ClientKind kind) {
 void Server::serve_while_busy(Client* caller) {
   cached_now_ms_ = now_ms();
   TimeFreeze real_time(*this, -1);  // other clients live in real time, not the script's
+  // Other clients' commands are top-level commands of their own (tracking's current client).
+  struct Running {
+    Server& s;
+    Client* current = s.current_client_;
+    Client* executing = s.executing_client_;
+    ~Running() {
+      s.current_client_ = current;
+      s.executing_client_ = executing;
+    }
+  } running{*this};
+  current_client_ = executing_client_ = nullptr;
   std::vector<pollfd> fds;
   std::vector<Client*> polled;
   std::vector<ClientKind> kinds;  // of the listeners
@@ -505,6 +516,8 @@ void Server::before_sleep() {
     for (Client* c : resumed)
       if (!c->closing && !c->blocked && c->qpos < c->qlen) process_input(c);
   }
+  // BCAST tracking: the keys modified during this iteration, one message per prefix.
+  if (tracking_.enabled()) tracking_.broadcast();
   flush_pending(nullptr);
   update_spin();
 }
@@ -609,6 +622,7 @@ void Server::free_client(Client* c) {
   discard_transaction(c);
   unwatch_all(c);
   pubsub_.forget(*c);
+  tracking_.disable(*c);
 }
 
 void Server::pause_clients(int64_t timeout_ms, bool all) {
@@ -764,18 +778,21 @@ void Server::active_expire(int64_t budget_us) {
   }
 }
 
-void Server::key_modified(int db, std::string_view key) {
+void Server::key_changed(int db, std::string_view key, const Client* writer) {
   if (!watched_.empty()) {
     auto it = watched_.find({db, std::string(key)});
     if (it != watched_.end())
       for (Client* c : it->second) c->dirty_cas = true;
   }
   blocking_.signal_key(db, key);
+  if (tracking_.enabled()) tracking_.invalidate_key(key, writer, current_client_);
 }
+
+void Server::key_modified(int db, std::string_view key) { key_changed(db, key, executing_client_); }
 
 void Server::key_expired(int db, std::string_view key) {
   ++stats_.expired_keys;
-  key_modified(db, key);
+  key_changed(db, key, nullptr);  // no client wrote it (BCAST NOLOOP clients hear of it)
   notify(notify::kExpired, "expired", key, db);
 }
 

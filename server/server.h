@@ -2,7 +2,7 @@
 //
 // Owns: the event loop (listeners, cron timer at `hz`, before-sleep flush, signals), the
 // client registry, the keyspace, statistics, and the storage observer that turns key
-// changes into WATCH invalidation and wake-ups.
+// changes into WATCH invalidation, wake-ups and CLIENT TRACKING invalidations (tracking.h).
 //
 // One request, socket to reply (see STYLE.md): libuv reads into the client's query buffer;
 // the parser yields commands as views into it; dispatch() runs the gates then the handler,
@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -29,6 +30,7 @@
 #include "server/notify.h"
 #include "server/pubsub_hub.h"
 #include "server/slowlog.h"
+#include "server/tracking.h"
 #include "storage/keyspace.h"
 
 namespace dq::server {
@@ -152,13 +154,21 @@ class Server : public storage::KeyspaceObserver {
     Client* c_;
     Client* prev_;
     std::string prev_held_;
+    std::vector<std::optional<std::string>> prev_deferred_;  // Tracking::deferred()
     bool done_ = false;
   };
-  Client* current_client() const { return current_client_; }
   // Messages held for current_client() (PubSubHub appends here).
   std::string& held_pushes() { return held_pushes_; }
   BlockingManager& blocking() { return blocking_; }
   PubSubHub& pubsub() { return pubsub_; }
+  Tracking& tracking() { return tracking_; }
+  // The client whose top-level command is running (Redis's current_client: a script's or
+  // EXEC's commands run on its behalf), or null between commands and in the cron.
+  Client* current_client() const { return current_client_; }
+  // FLUSHDB / FLUSHALL: tracking clients get a null invalidation (once per command).
+  void keys_flushed() {
+    if (tracking_.enabled()) tracking_.invalidate_all(current_client_);
+  }
   ScriptEngine& scripts() { return *scripts_; }
   FunctionEngine& functions() { return *functions_; }
 
@@ -224,6 +234,7 @@ class Server : public storage::KeyspaceObserver {
   void active_expire(int64_t budget_us);
   void check_output_limits(Client* c);
   void reject(Client* c, Command* cmd, std::string_view msg);
+  void dispatch_command(Client* c, std::span<const std::string_view> args);
   void free_client(Client* c);
 
   Config cfg_;
@@ -252,6 +263,10 @@ class Server : public storage::KeyspaceObserver {
   std::vector<Client*> monitors_;
   BlockingManager blocking_{*this};
   PubSubHub pubsub_{*this};
+  Tracking tracking_{*this};
+  Client* executing_client_ = nullptr;  // whose handler runs now (a script's own client too)
+  // A key changed: WATCH, blocked clients, tracking (writer: for BCAST NOLOOP, null if none).
+  void key_changed(int db, std::string_view key, const Client* writer);
   std::unique_ptr<ScriptEngine> scripts_;
   std::unique_ptr<FunctionEngine> functions_;  // after scripts_: built from it
   struct WatchKeyHash {

@@ -1,7 +1,8 @@
 // client.cpp — CLIENT: connection introspection and per-connection switches.
 //
 // ID, SETNAME, GETNAME, SETINFO, INFO, LIST, KILL (old "addr" form and the filter form),
-// REPLY ON|OFF|SKIP, NO-EVICT, NO-TOUCH, PAUSE / UNPAUSE, UNBLOCK, GETREDIR, HELP.
+// REPLY ON|OFF|SKIP, NO-EVICT, NO-TOUCH, PAUSE / UNPAUSE, UNBLOCK, HELP, and the client-side
+// caching switches TRACKING, CACHING, GETREDIR, TRACKINGINFO (tables in server/tracking.h).
 //
 // CLIENT LIST lines carry Redis 7.2's fields in Redis's order. Memory figures are dq's own
 // (query buffer capacity, output buffer blocks), not jemalloc's. CLIENT PAUSE holds clients'
@@ -68,14 +69,16 @@ void append_client_line(std::string& out, const Client& c, const CommandContext&
       std::back_inserter(out),
       "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} "
       "ssub={} multi={} qbuf={} qbuf-free={} argv-mem={} multi-mem=0 rbs={} rbp={} obl={} "
-      "oll=0 omem={} tot-mem={} events={} cmd={} user=default redir=-1 resp={} lib-name={} "
+      "oll=0 omem={} tot-mem={} events={} cmd={} user=default redir={} resp={} lib-name={} "
       "lib-ver={}\n",
       c.id, c.addr, c.laddr, c.fd, c.name, (now - c.ctime_ms) / 1000,
       (now - c.last_interaction_ms) / 1000, c.flags_string(), c.db_index, c.sub_channels,
       c.sub_patterns, c.sub_shard, c.in_multi ? static_cast<int64_t>(c.multi_count) : -1, qbuf,
       qfree, argv_mem, std::max<size_t>(omem, protocol::OutputBuffer::kBlockSize),
       std::max<size_t>(omem, protocol::OutputBuffer::kBlockSize), obl, omem, tot,
-      pending ? "rw" : "r", cmd_name(c, ctx), c.reply.proto(), c.lib_name, c.lib_ver);
+      pending ? "rw" : "r", cmd_name(c, ctx),
+      c.tracking.on ? static_cast<int64_t>(c.tracking.redirect) : -1, c.reply.proto(), c.lib_name,
+      c.lib_ver);
 }
 
 void reply_text(CommandContext& ctx, std::string_view s) {
@@ -267,7 +270,108 @@ void client_unpause_cmd(CommandContext& ctx) {
   ctx.reply().ok();
 }
 
-void client_getredir_cmd(CommandContext& ctx) { ctx.reply().integer(-1); }
+// CLIENT TRACKING ON|OFF [REDIRECT id] [BCAST] [PREFIX p ...] [OPTIN] [OPTOUT] [NOLOOP]
+// Options are parsed first (syntax, REDIRECT target), then checked against each other and the
+// client's current mode in Redis's order. RESP2 without REDIRECT is accepted, as Redis: such a
+// client just gets no invalidations.
+void client_tracking_cmd(CommandContext& ctx) {
+  Client& c = ctx.client;
+  int64_t redirect = 0;
+  TrackingOptions o;
+  std::vector<std::string_view> prefixes;
+  for (size_t j = 3; j < ctx.argc(); ++j) {
+    bool more = j + 1 < ctx.argc();
+    std::string_view a = ctx.arg(j);
+    if (arg_is(a, "redirect") && more) {
+      ++j;
+      if (redirect != 0) return ctx.error(err::kTrackingRedirectTwice);
+      if (!ctx.int_arg(j, &redirect)) return;
+      // The target must exist now (it may disconnect later: tracking-redir-broken).
+      if (redirect <= 0 || !ctx.server.client_by_id(static_cast<uint64_t>(redirect)))
+        return ctx.error(err::kTrackingRedirectMissing);
+    } else if (arg_is(a, "bcast")) {
+      o.bcast = true;
+    } else if (arg_is(a, "optin")) {
+      o.optin = true;
+    } else if (arg_is(a, "optout")) {
+      o.optout = true;
+    } else if (arg_is(a, "noloop")) {
+      o.noloop = true;
+    } else if (arg_is(a, "prefix") && more) {
+      prefixes.push_back(ctx.arg(++j));
+    } else {
+      return ctx.syntax_error();
+    }
+  }
+  Tracking& t = ctx.server.tracking();
+  if (arg_is(ctx.arg(2), "on")) {
+    if (!o.bcast && !prefixes.empty()) return ctx.error(err::kTrackingPrefixNeedsBcast);
+    if (c.tracking.on && c.tracking.bcast != o.bcast) return ctx.error(err::kTrackingSwitchBcast);
+    if (o.bcast && (o.optin || o.optout)) return ctx.error(err::kTrackingOptBcast);
+    if (o.optin && o.optout) return ctx.error(err::kTrackingOptinOptout);
+    if ((o.optin && c.tracking.optout) || (o.optout && c.tracking.optin))
+      return ctx.error(err::kTrackingSwitchOpt);
+    if (o.bcast) {
+      std::string collision = t.prefix_collision(c, prefixes);
+      if (!collision.empty()) return ctx.error(collision);
+    }
+    t.enable(c, static_cast<uint64_t>(redirect), o, prefixes);
+  } else if (arg_is(ctx.arg(2), "off")) {
+    t.disable(c);
+  } else {
+    return ctx.syntax_error();
+  }
+  ctx.reply().ok();
+}
+
+// CLIENT CACHING YES|NO: whether the next command's keys are tracked (OPTIN / OPTOUT).
+void client_caching_cmd(CommandContext& ctx) {
+  ClientTracking& t = ctx.client.tracking;
+  if (!t.on) return ctx.error(err::kCachingNotTracking);
+  std::string_view a = ctx.arg(2);
+  if (arg_is(a, "yes")) {
+    if (!t.optin) return ctx.error(err::kCachingYesNeedsOptin);
+  } else if (arg_is(a, "no")) {
+    if (!t.optout) return ctx.error(err::kCachingNoNeedsOptout);
+  } else {
+    return ctx.syntax_error();
+  }
+  t.caching = true;  // cleared after the next command (Server::dispatch)
+  ctx.reply().ok();
+}
+
+void client_getredir_cmd(CommandContext& ctx) {
+  const ClientTracking& t = ctx.client.tracking;
+  ctx.reply().integer(t.on ? static_cast<int64_t>(t.redirect) : -1);
+}
+
+// CLIENT TRACKINGINFO: a map (RESP2: flat array) of flags (a set), redirect, prefixes.
+void client_trackinginfo_cmd(CommandContext& ctx) {
+  const ClientTracking& t = ctx.client.tracking;
+  auto& r = ctx.reply();
+  std::vector<std::string_view> flags;
+  flags.push_back(t.on ? "on" : "off");
+  if (t.bcast) flags.push_back("bcast");
+  if (t.optin) {
+    flags.push_back("optin");
+    if (t.caching) flags.push_back("caching-yes");
+  }
+  if (t.optout) {
+    flags.push_back("optout");
+    if (t.caching) flags.push_back("caching-no");
+  }
+  if (t.noloop) flags.push_back("noloop");
+  if (t.broken_redir) flags.push_back("broken_redirect");
+  r.map(3);
+  r.bulk("flags");
+  r.set(flags.size());
+  for (auto f : flags) r.bulk(f);
+  r.bulk("redirect");
+  r.integer(t.on ? static_cast<int64_t>(t.redirect) : -1);
+  r.bulk("prefixes");
+  r.array(t.prefixes.size());
+  for (const std::string& p : t.prefixes) r.bulk(p);
+}
 
 void client_unblock_cmd(CommandContext& ctx) {
   int64_t id;
@@ -289,6 +393,8 @@ void client_unblock_cmd(CommandContext& ctx) {
 void client_help_cmd(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
       "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "CACHING (YES|NO)",
+      "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
       "GETREDIR",
       "    Return the client ID we are redirecting to when tracking is enabled.",
       "GETNAME",
@@ -331,6 +437,11 @@ void client_help_cmd(CommandContext& ctx) {
       "    Set client meta attr. Options are:",
       "    * LIB-NAME: the client lib name.",
       "    * LIB-VER: the client lib version.",
+      "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+      "         [OPTIN] [OPTOUT] [NOLOOP]",
+      "    Control server assisted client side caching.",
+      "TRACKINGINFO",
+      "    Report tracking status for the current connection.",
       "NO-EVICT (ON|OFF)",
       "    Protect current client connection from eviction.",
       "NO-TOUCH (ON|OFF)",
@@ -348,6 +459,18 @@ constexpr uint32_t kAclC = kAclSlow | kAclConnection;
 constexpr uint32_t kAclAdm = kAclAdmin | kAclSlow | kAclDangerous | kAclConnection;
 
 constexpr CommandSpec kClientSubs[] = {
+    {"caching",
+     3,
+     kBase,
+     {},
+     kAclC,
+     "connection",
+     "Instructs the server whether to track the keys in the next request.",
+     "6.0.0",
+     "O(1)",
+     client_caching_cmd,
+     {},
+     "YES|NO"},
     {"getname",
      2,
      kBase,
@@ -509,6 +632,31 @@ constexpr CommandSpec kClientSubs[] = {
      {},
      "connection-name",
      "request_policy:all_nodes response_policy:all_succeeded"},
+    {"tracking",
+     -3,
+     kBase,
+     {},
+     kAclC,
+     "connection",
+     "Controls server-assisted client-side caching for the connection.",
+     "6.0.0",
+     "O(1). Some options may introduce additional complexity.",
+     client_tracking_cmd,
+     {},
+     "ON|OFF [REDIRECT client-id] [PREFIX prefix [PREFIX prefix ...]] [BCAST] [OPTIN] [OPTOUT] "
+     "[NOLOOP]"},
+    {"trackinginfo",
+     2,
+     kBase,
+     {},
+     kAclC,
+     "connection",
+     "Returns information about server-assisted client-side caching for the connection.",
+     "6.2.0",
+     "O(1)",
+     client_trackinginfo_cmd,
+     {},
+     ""},
     {"unblock",
      -3,
      kAdm,

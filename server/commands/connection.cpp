@@ -128,6 +128,7 @@ void reset_cmd(CommandContext& ctx) {
     m.erase(std::remove(m.begin(), m.end(), &c), m.end());
   }
   ctx.server.pubsub().forget(c);
+  ctx.server.tracking().disable(c);  // CLIENT TRACKING off, as Redis's RESET
   c.authenticated = ctx.server.config().requirepass.empty();
   ctx.reply().simple("RESET");
 }

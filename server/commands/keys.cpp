@@ -325,6 +325,7 @@ void flushdb_cmd(CommandContext& ctx) {
   bool async;
   if (!flush_mode(ctx, &async)) return;
   flush_db(ctx, ctx.db(), async);
+  ctx.server.keys_flushed();  // CLIENT TRACKING: a null invalidation, even for an empty db
   ctx.reply().ok();
 }
 
@@ -333,6 +334,7 @@ void flushall_cmd(CommandContext& ctx) {
   if (!flush_mode(ctx, &async)) return;
   storage::Keyspace& ks = ctx.server.keyspace();
   for (int i = 0; i < ks.count(); ++i) flush_db(ctx, ks.db(i), async);
+  ctx.server.keys_flushed();
   ctx.server.add_dirty(1);  // Redis counts the FLUSHALL itself too
   ctx.reply().ok();
 }

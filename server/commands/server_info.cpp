@@ -157,7 +157,7 @@ void info_clients(InfoBuilder& b, CommandContext& ctx) {
   b.field("client_recent_max_input_buffer", max_in);
   b.field("client_recent_max_output_buffer", max_out);
   b.field("blocked_clients", s.blocking().blocked_count() + s.postponed_count());
-  b.field("tracking_clients", 0);
+  b.field("tracking_clients", s.tracking().clients());
   b.field("pubsub_clients", pubsub);
   b.field("watching_clients", watching);
   b.field("clients_in_timeout_table", 0);
@@ -285,9 +285,9 @@ void info_stats(InfoBuilder& b, CommandContext& ctx) {
   b.field("active_defrag_key_misses", 0);
   b.field("total_active_defrag_time", 0);
   b.field("current_active_defrag_time", 0);
-  b.field("tracking_total_keys", 0);
-  b.field("tracking_total_items", 0);
-  b.field("tracking_total_prefixes", 0);
+  b.field("tracking_total_keys", ctx.server.tracking().total_keys());
+  b.field("tracking_total_items", ctx.server.tracking().total_items());
+  b.field("tracking_total_prefixes", ctx.server.tracking().total_prefixes());
   b.field("unexpected_error_replies", st.unexpected_error_replies);
   b.field("total_error_replies", st.total_error_replies);
   b.field("dump_payload_sanitizations", 0);
