@@ -130,6 +130,26 @@ void Server::dispatch(Client* c, std::span<const std::string_view> args) {
   if ((spec.arity > 0 && argc != spec.arity) || argc < -spec.arity)
     return reject(c, cmd, fmt::format(err::kFmtWrongArity, cmd->fullname));
   if (!c->authenticated && !(spec.flags & kNoAuth)) return reject(c, cmd, err::kNoAuth);
+  // maxmemory, as Redis's processCommand: every command first lets eviction run; if nothing
+  // can be evicted, denyoom commands, an EXEC of queued denyoom commands, and anything
+  // queued in MULTI (but EXEC, DISCARD, QUIT, RESET) get the OOM error. Not while a busy
+  // script serves us (its memory is not ours to evict).
+  pre_command_oom_ = false;
+  if (cfg_.maxmemory > 0 && !scripts_->busy()) {
+    bool oom = perform_evictions() == EvictResult::Fail;
+    if (oom) {
+      bool deny = spec.flags & kDenyOom;
+      bool is_exec = cmd->fullname == "exec";
+      if (is_exec && c->in_multi)
+        for (const QueuedCommand& q : c->queued)
+          if (q.cmd->spec->flags & kDenyOom) deny = true;
+      if (c->in_multi && !is_exec && cmd->fullname != "discard" && cmd->fullname != "quit" &&
+          cmd->fullname != "reset")
+        deny = true;
+      if (deny) return reject(c, cmd, err::kOom);
+    }
+    pre_command_oom_ = oom;
+  }
   if (c->reply.proto() == 2 && (c->sub_channels + c->sub_patterns + c->sub_shard) > 0 &&
       !(spec.flags & kSubscribeOk))
     return reject(c, cmd, fmt::format(err::kFmtSubscribeContext, cmd->fullname));

@@ -6,6 +6,8 @@
 #include <random>
 #include <thread>
 
+#include "storage/evict.h"
+
 namespace dq::storage {
 
 namespace {
@@ -29,10 +31,29 @@ Entry* Db::find(std::string_view key, int64_t now_ms) {
   return e;
 }
 
-Entry* Db::find_touch(std::string_view key, int64_t now_ms, uint32_t lru_clock) {
+Entry* Db::find_touch(std::string_view key, int64_t now_ms) {
   Entry* e = find(key, now_ms);
-  if (e) e->set_lru(lru_clock);
+  if (e) touch_entry(e);
   return e;
+}
+
+size_t Db::sample(Entry** out, size_t n, bool volatile_only, size_t max_buckets) {
+  if (volatile_only) {
+    if (volatile_ == 0) return 0;
+    return dict_.sample(out, n, max_buckets, [](const Entry* e) { return e->has_expire(); });
+  }
+  return dict_.sample(out, n, max_buckets, [](const Entry*) { return true; });
+}
+
+bool Db::evict(std::string_view key) {
+  Entry** link = dict_.find_link(key);
+  if (!link) return false;
+  Entry* e = dict_.unlink_at(link);
+  if (e->has_expire()) --volatile_;
+  // Observers run while the key's bytes are alive (they copy what they keep).
+  if (obs_) obs_->key_evicted(index_, e->key());
+  Entry::destroy(e);
+  return true;
 }
 
 void Db::put(Entry* e) {

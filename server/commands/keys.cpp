@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "server/command_context.h"
+#include "storage/evict.h"
 
 namespace dq::cmd {
 
@@ -145,7 +146,7 @@ void copy_cmd(CommandContext& ctx) {
   if (!e) return ctx.reply().integer(0);
   if (dst->find(to, ctx.now) && !replace) return ctx.reply().integer(0);
   Entry* copy = e->clone(to);
-  copy->set_lru(ctx.server.lru_clock());  // a new object, as Redis's dup
+  copy->set_lru(storage::initial_access_stamp());  // a new object, as Redis's dup
   dst->put(copy);
   ctx.modified_in(*dst, to);
   ctx.reply().integer(1);
@@ -467,8 +468,8 @@ void object_freq_cmd(CommandContext& ctx) {
   Entry* e = find_notouch(ctx, ctx.arg(2));
   if (!e) return ctx.reply().null();
   if (!policy_is_lfu(ctx.server.config())) return ctx.error(err::kLfuNotSelected);
-  // dq keeps no LFU counter yet: a key reads as never accessed.
-  ctx.reply().integer(0);
+  // The counter decayed to now, as Redis's LFUDecrAndReturn (OBJECT itself does not count).
+  ctx.reply().integer(storage::lfu_frequency(e));
 }
 
 void object_help_cmd(CommandContext& ctx) {
