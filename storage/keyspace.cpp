@@ -56,11 +56,12 @@ bool Db::evict(std::string_view key) {
   return true;
 }
 
-void Db::put(Entry* e) {
+void Db::put(Entry* e, bool keep_lfu) {
   if (e->has_expire()) ++volatile_;
   Entry** link = dict_.find_link(e->key());
   if (link) {
     Entry* old = *link;
+    if (keep_lfu && access_policy().lfu) e->set_lru(old->lru());
     if (old->has_expire()) --volatile_;
     Dict<Entry>::replace_at(link, e);
     Entry::destroy(old);
@@ -105,7 +106,7 @@ Entry* Db::rename(std::string_view from, std::string_view to, int64_t now_ms) {
   if (!e || from == to) return e;
   find(to, now_ms);  // an expired destination is reclaimed (and reported) first
   Entry* ne = rekey_entry(take(from), to);
-  put(ne);
+  put(ne, /*keep_lfu=*/false);
   return ne;
 }
 

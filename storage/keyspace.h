@@ -69,7 +69,9 @@ class Db {
 
   // Inserts or replaces key's entry with `e` (which must carry the same key). The old
   // value is freed. Does not call key_modified (the caller's command does, once).
-  void put(Entry* e);
+  // Under an LFU policy a replaced key's counter carries over to e (Redis's dbOverwrite:
+  // SET on a hot key keeps it hot) unless keep_lfu is false (RENAME, COPY: a new object).
+  void put(Entry* e, bool keep_lfu = true);
   // Inserts if the key is absent (live); returns false (and frees nothing) if present.
   bool insert_if_absent(Entry* e, int64_t now_ms);
   // Replaces an existing entry by a new one (same key), e.g. after re-encoding.

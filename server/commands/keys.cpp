@@ -147,7 +147,7 @@ void copy_cmd(CommandContext& ctx) {
   if (dst->find(to, ctx.now) && !replace) return ctx.reply().integer(0);
   Entry* copy = e->clone(to);
   copy->set_lru(storage::initial_access_stamp());  // a new object, as Redis's dup
-  dst->put(copy);
+  dst->put(copy, /*keep_lfu=*/false);
   ctx.modified_in(*dst, to);
   ctx.reply().integer(1);
 }
@@ -280,7 +280,7 @@ void unlink_cmd(CommandContext& ctx) {
   int64_t n = 0;
   for (size_t i = 1; i < ctx.argc(); ++i) {
     std::string_view key = ctx.arg(i);
-    if (!ctx.find_write(key)) continue;  // expired keys are gone, not counted
+    if (!ctx.db().find(key, ctx.now)) continue;  // expired keys are gone, not counted
     free_entry_lazily(ctx, ctx.db().take(key));
     ctx.modified(key);
     ++n;

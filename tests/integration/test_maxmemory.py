@@ -358,3 +358,40 @@ def test_used_memory_follows_writes_and_deletes():
         c.close()
     finally:
         s.stop()
+
+
+@pytest.mark.parametrize("either", BOTH, indirect=True)
+def test_writes_record_access_too(either):
+    # Redis's lookupKeyWrite updates the LRU clock as lookupKeyRead does; TTL and TYPE do not.
+    s = either()
+    c = s.client()
+    c.set("a", "v")  # not integers: Redis shares those, and a shared object has no clock
+    c.set("b", "v")
+    c.rpush("l", "x")
+    time.sleep(2.2)
+    c.ttl("a")
+    c.type("a")
+    assert c.object("idletime", "a") >= 2
+    c.append("a", "x")
+    c.rpush("l", "y")
+    assert c.object("idletime", "a") <= 1
+    assert c.object("idletime", "l") <= 1
+    assert c.object("idletime", "b") >= 2
+    c.close()
+
+
+@pytest.mark.parametrize("either", BOTH, indirect=True)
+def test_lfu_counter_survives_overwrite_not_rename(either):
+    s = either(maxmemory_policy="allkeys-lfu", lfu_log_factor="0")
+    c = s.client()
+    c.set("k", "v")
+    for _ in range(30):
+        c.get("k")
+    f = c.object("freq", "k")
+    assert f >= 30
+    c.set("k", "v2")  # overwrite: the counter carries over (and the write counts)
+    assert c.object("freq", "k") >= f
+    c.set("src", "v")
+    c.rename("src", "k")  # RENAME: the moved key keeps its own counter
+    assert c.object("freq", "k") <= 6
+    c.close()
