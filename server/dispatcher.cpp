@@ -1,6 +1,7 @@
 // dispatcher.cpp — the gates a command passes before its handler runs, in Redis 7's order:
-// lookup (command, then subcommand) -> arity -> authentication -> RESP2 subscribe mode ->
-// handler -> statistics -> MONITOR feed. Each gate answers with one error from errors.h.
+// lookup (command, then subcommand) -> arity -> authentication -> maxmemory (eviction, OOM)
+// -> RESP2 subscribe mode -> busy script -> pause -> MULTI queueing -> handler -> statistics
+// -> MONITOR feed. Each gate answers with one error from errors.h.
 #include <strings.h>
 #include <time.h>
 
@@ -133,11 +134,11 @@ void Server::dispatch(Client* c, std::span<const std::string_view> args) {
   // maxmemory, as Redis's processCommand: every command first lets eviction run; if nothing
   // can be evicted, denyoom commands, an EXEC of queued denyoom commands, and anything
   // queued in MULTI (but EXEC, DISCARD, QUIT, RESET) get the OOM error. Not while a busy
-  // script serves us (its memory is not ours to evict).
-  pre_command_oom_ = false;
-  if (cfg_.maxmemory > 0 && !scripts_->busy()) {
-    bool oom = perform_evictions() == EvictResult::Fail;
-    if (oom) {
+  // script serves us: its memory is not ours to evict, and it keeps the OOM state it
+  // started with (pre_command_oom).
+  if (!scripts_->busy()) {
+    pre_command_oom_ = cfg_.maxmemory > 0 && perform_evictions() == EvictResult::Fail;
+    if (pre_command_oom_) {
       bool deny = spec.flags & kDenyOom;
       bool is_exec = cmd->fullname == "exec";
       if (is_exec && c->in_multi)
@@ -148,7 +149,6 @@ void Server::dispatch(Client* c, std::span<const std::string_view> args) {
         deny = true;
       if (deny) return reject(c, cmd, err::kOom);
     }
-    pre_command_oom_ = oom;
   }
   if (c->reply.proto() == 2 && (c->sub_channels + c->sub_patterns + c->sub_shard) > 0 &&
       !(spec.flags & kSubscribeOk))
