@@ -792,6 +792,8 @@ void Server::config_changed(std::string_view name) {
     log_configure(cfg_.loglevel, cfg_.logfile);
   } else if (name == "maxmemory-policy" || name == "lfu-log-factor" || name == "lfu-decay-time") {
     apply_access_policy();
+    // Candidates scored under another policy (idle time vs frequency vs TTL) do not compare.
+    if (name == "maxmemory-policy") evict_pool_.clear();
   } else if (name == "maxmemory") {
     // A lower limit evicts at once (the rest, if cut short, from the eviction timer).
     if (cfg_.maxmemory > 0 && used_memory() > static_cast<size_t>(cfg_.maxmemory))
