@@ -146,8 +146,7 @@ void CommandContext::block(std::span<const std::string_view> keys, int64_t deadl
 }
 
 storage::Entry* CommandContext::find_read(std::string_view key) {
-  storage::Entry* e =
-      client.no_touch ? db().find(key, now) : db().find_touch(key, now, server.lru_clock());
+  storage::Entry* e = client.no_touch ? db().find(key, now) : db().find_touch(key, now);
   if (e) {
     ++server.stats().keyspace_hits;
   } else {

@@ -96,10 +96,14 @@ struct CommandContext {
   // A timeout in ms (>= 0) as an absolute deadline; replies the negative / overflow errors.
   bool deadline_from_ms(int64_t ms, int64_t* deadline_ms);
 
-  // Key lookups. find_read counts keyspace hits/misses and refreshes the LRU clock (unless
-  // the client set CLIENT NO-TOUCH); find_write does neither.
+  // Key lookups. Both record the access (the LRU clock, or the LFU counter under an LFU
+  // policy), as Redis's lookupKeyRead / lookupKeyWrite, unless the client set CLIENT
+  // NO-TOUCH; find_read also counts keyspace hits/misses. Lookups that Redis makes with
+  // LOOKUP_NOTOUCH (TYPE, TTL, OBJECT, WATCH, DEBUG ...) call db().find directly.
   storage::Entry* find_read(std::string_view key);
-  storage::Entry* find_write(std::string_view key) { return db().find(key, now); }
+  storage::Entry* find_write(std::string_view key) {
+    return client.no_touch ? db().find(key, now) : db().find_touch(key, now);
+  }
 
   // Reports a change to key (WATCH, wake-ups, persistence dirty counter).
   void modified(std::string_view key) {

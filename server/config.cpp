@@ -263,12 +263,25 @@ std::vector<Directive> build() {
   v.push_back(str_dir("dir", &Config::dir, true, "Working directory (persistence files)."));
   v.push_back(str_dir("dbfilename", &Config::dbfilename, true, "RDB file name."));
   v.push_back(mem_dir("maxmemory", &Config::maxmemory, 0, INT64_MAX, true,
-                      "Memory limit (0: none). Only 0 until eviction is implemented."));
-  only_default(v, "maxmemory is not supported by dq yet (eviction is not implemented)");
+                      "Memory limit (0: none). Above it, keys are evicted as maxmemory-policy "
+                      "says; a lower CONFIG SET evicts at once."));
   v.push_back(enum_dir("maxmemory-policy", &Config::maxmemory_policy,
                        "volatile-lru|volatile-lfu|volatile-random|volatile-ttl|allkeys-lru|"
                        "allkeys-lfu|allkeys-random|noeviction",
-                       true, "What to do when maxmemory is reached."));
+                       true,
+                       "What to do when maxmemory is reached: noeviction refuses writes "
+                       "(OOM error); the others evict keys (volatile-*: only keys with a TTL)."));
+  v.push_back(int_dir("maxmemory-samples", &Config::maxmemory_samples, 1, INT32_MAX, true,
+                      "Keys sampled per database for each eviction (more: closer to true "
+                      "LRU/LFU, slower)."));
+  v.push_back(int_dir("maxmemory-eviction-tenacity", &Config::maxmemory_eviction_tenacity, 0, 100,
+                      true,
+                      "How long one eviction pass may run before the rest continues in the "
+                      "background (10: ~500 us; 100: unlimited)."));
+  v.push_back(int_dir("lfu-log-factor", &Config::lfu_log_factor, 0, INT32_MAX, true,
+                      "LFU counter growth: higher needs more accesses per increment."));
+  v.push_back(int_dir("lfu-decay-time", &Config::lfu_decay_time, 0, INT32_MAX, true,
+                      "Minutes without access for the LFU counter to drop by one (0: never)."));
   {
     Directive d{"client-output-buffer-limit", DirectiveKind::Special, true};
     d.set = obuf_set;

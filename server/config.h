@@ -36,6 +36,10 @@ struct Config {
   std::string dbfilename = "dump.rdb";
   int64_t maxmemory = 0;
   std::string maxmemory_policy = "noeviction";
+  int maxmemory_samples = 5;
+  int maxmemory_eviction_tenacity = 10;
+  int lfu_log_factor = 10;
+  int lfu_decay_time = 1;
   // client-output-buffer-limit per class: hard, soft, soft_seconds
   struct ObufLimit {
     int64_t hard = 0, soft = 0;

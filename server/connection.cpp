@@ -6,6 +6,7 @@
 
 #include "server/blocking.h"
 #include "server/server.h"
+#include "storage/memory.h"
 
 namespace dq::server {
 
@@ -21,7 +22,7 @@ Client::Client(Server* s, ClientKind k) : server(s), kind(k), reply(&out) {
   write_req.data = this;
 }
 
-Client::~Client() { std::free(qbuf); }
+Client::~Client() { dq::storage::mem_free(qbuf); }
 
 void Client::reserve_query(size_t want) {
   if (want < kReadChunk) want = kReadChunk;
@@ -36,7 +37,7 @@ void Client::reserve_query(size_t want) {
   }
   size_t ncap = qcap ? qcap : kReadChunk;
   while (ncap - qlen < want) ncap *= 2;
-  char* n = static_cast<char*>(std::realloc(qbuf, ncap));
+  char* n = static_cast<char*>(dq::storage::mem_realloc(qbuf, ncap));
   if (!n) throw std::bad_alloc();
   qbuf = n;
   qcap = ncap;
@@ -45,7 +46,7 @@ void Client::reserve_query(size_t want) {
 
 void Client::shrink_query_if_idle() {
   if (qcap <= kIdleQueryKeep || qlen != qpos) return;
-  std::free(qbuf);
+  dq::storage::mem_free(qbuf);
   qbuf = nullptr;
   qcap = qlen = qpos = 0;
 }

@@ -1,6 +1,7 @@
 // dispatcher.cpp — the gates a command passes before its handler runs, in Redis 7's order:
-// lookup (command, then subcommand) -> arity -> authentication -> RESP2 subscribe mode ->
-// handler -> statistics -> MONITOR feed. Each gate answers with one error from errors.h.
+// lookup (command, then subcommand) -> arity -> authentication -> maxmemory (eviction, OOM)
+// -> RESP2 subscribe mode -> busy script -> pause -> MULTI queueing -> handler -> statistics
+// -> MONITOR feed. Each gate answers with one error from errors.h.
 #include <strings.h>
 #include <time.h>
 
@@ -143,6 +144,25 @@ void Server::dispatch_command(Client* c, std::span<const std::string_view> args)
   if ((spec.arity > 0 && argc != spec.arity) || argc < -spec.arity)
     return reject(c, cmd, fmt::format(err::kFmtWrongArity, cmd->fullname));
   if (!c->authenticated && !(spec.flags & kNoAuth)) return reject(c, cmd, err::kNoAuth);
+  // maxmemory, as Redis's processCommand: every command first lets eviction run; if nothing
+  // can be evicted, denyoom commands, an EXEC of queued denyoom commands, and anything
+  // queued in MULTI (but EXEC, DISCARD, QUIT, RESET) get the OOM error. Not while a busy
+  // script serves us: its memory is not ours to evict, and it keeps the OOM state it
+  // started with (pre_command_oom).
+  if (!scripts_->busy()) {
+    pre_command_oom_ = cfg_.maxmemory > 0 && perform_evictions() == EvictResult::Fail;
+    if (pre_command_oom_) {
+      bool deny = spec.flags & kDenyOom;
+      bool is_exec = cmd->fullname == "exec";
+      if (is_exec && c->in_multi)
+        for (const QueuedCommand& q : c->queued)
+          if (q.cmd->spec->flags & kDenyOom) deny = true;
+      if (c->in_multi && !is_exec && cmd->fullname != "discard" && cmd->fullname != "quit" &&
+          cmd->fullname != "reset")
+        deny = true;
+      if (deny) return reject(c, cmd, err::kOom);
+    }
+  }
   if (c->reply.proto() == 2 && (c->sub_channels + c->sub_patterns + c->sub_shard) > 0 &&
       !(spec.flags & kSubscribeOk))
     return reject(c, cmd, fmt::format(err::kFmtSubscribeContext, cmd->fullname));

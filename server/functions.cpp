@@ -459,6 +459,7 @@ void FunctionEngine::fcall(CommandContext& ctx, bool read_only) {
   const Function& f = *it->second;
   // Redis 7's scriptPrepareForRun: a function that may write cannot run from FCALL_RO; one
   // declared no-writes runs read-only from FCALL too.
+  if (scripts_.refuse_for_oom(ctx, f.flags)) return;
   if (!(f.flags & kScriptNoWrites) && read_only) return ctx.error(err::kScriptWriteFlagRo);
 
   // The callback gets (keys, args) as its two parameters.

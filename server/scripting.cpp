@@ -891,6 +891,17 @@ bool ScriptEngine::compile(const std::string& sha, std::string_view body, std::s
   return true;
 }
 
+bool ScriptEngine::refuse_for_oom(CommandContext& ctx, uint32_t flags) {
+  // Redis 7's scriptPrepareForRun (and the denyoom its flags give EVAL / FCALL in
+  // processCommand): a script that declares flags and may write (neither no-writes nor
+  // allow-oom) does not start while the server is out of memory.
+  allow_oom_ = flags & kScriptAllowOom;
+  if (flags & (kScriptEvalCompat | kScriptNoWrites | kScriptAllowOom)) return false;
+  if (!ctx.server.pre_command_oom() || ctx.server.config().maxmemory <= 0) return false;
+  ctx.error(err::kOom);
+  return true;
+}
+
 std::string ScriptEngine::load(std::string_view body, std::string* err) {
   std::string sha = sha1_hex(body);
   if (!exists(sha) && !compile(sha, body, err)) return "";
@@ -926,6 +937,7 @@ void ScriptEngine::eval(CommandContext& ctx, bool by_sha, bool read_only) {
   // A shebang script declares what it does (Redis 7's scriptPrepareForRun): without
   // no-writes it may not run from EVAL_RO; with it, it runs read-only from EVAL too.
   uint32_t flags = it->second.flags;
+  if (refuse_for_oom(ctx, flags)) return;
   if (!(flags & kScriptEvalCompat)) {
     if (!(flags & kScriptNoWrites) && read_only) return ctx.error(err::kScriptWriteFlagRo);
     if (flags & kScriptNoWrites) read_only = true;
@@ -1110,6 +1122,11 @@ bool ScriptEngine::run_call(lua_State* L, bool* reply_is_error) {
     // writes here.
     else if (read_only_ && (spec.flags & (kWrite | kMayReplicate)))
       refusal = "ERR Write commands are not allowed from read-only scripts.";
+    // Redis's scriptVerifyOOM: a script started while out of memory may not make its first
+    // write with a denyoom command (once it has written, it cannot stop midway).
+    else if ((spec.flags & kDenyOom) && !allow_oom_ && !wrote_ && server_.pre_command_oom() &&
+             server_.config().maxmemory > 0)
+      refusal = err::kOom.data();
   }
   if (refusal) {
     call_error_ = refusal;

@@ -93,6 +93,11 @@ class ScriptEngine {
   // every EVAL and FCALL runs.
   void run(CommandContext& ctx, lua_State* L, int nargs, std::string_view name, bool read_only,
            bool is_eval);
+  // maxmemory: answers the OOM error and returns true when a script with these flags may
+  // not start because the command found the server out of memory. Otherwise returns false
+  // and arms the in-script check (a compatibility-mode script may not make its first
+  // write with a denyoom command; allow-oom lifts it).
+  bool refuse_for_oom(CommandContext& ctx, uint32_t flags);
   // A fresh Lua state with the sandbox and the redis library bound to this engine.
   lua_State* new_state();
   // SCRIPT LOAD: compiles and caches; returns the sha, or "" with *err set.
@@ -151,6 +156,7 @@ class ScriptEngine {
   bool killed_ = false;     // SCRIPT KILL / FUNCTION KILL armed
   bool wrote_ = false;      // ran a write command: not killable any more
   bool read_only_ = false;
+  bool allow_oom_ = false;  // the running script declared allow-oom
   int caller_proto_ = 2;
   bool running_eval_ = false;
   const CommandContext* caller_ = nullptr;  // its client is not read while the script is busy

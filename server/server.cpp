@@ -139,6 +139,8 @@ Server::Server(Config cfg) : cfg_(std::move(cfg)), loop_(uv_default_loop()) {
   last_save_unix_ = start_ms_ / 1000;
   lru_clock_ = static_cast<uint32_t>((start_ms_ / 1000) & 0xFFFFFF);
   storage::set_lru_clock(lru_clock_);
+  storage::set_lfu_minutes(static_cast<uint16_t>((start_ms_ / 60000) & 0xFFFF));
+  apply_access_policy();
 }
 
 Server::~Server() = default;
@@ -217,6 +219,8 @@ std::string Server::start() {
   spin_idle_.data = this;
   uv_timer_init(loop_, &pause_timer_);
   pause_timer_.data = this;
+  uv_timer_init(loop_, &evict_timer_);
+  evict_timer_.data = this;
   blocking_.start(loop_);
   uv_signal_init(loop_, &sigterm_);
   sigterm_.data = this;
@@ -260,6 +264,8 @@ void Server::shutdown(bool from_signal) {
   uv_close(reinterpret_cast<uv_handle_t*>(&before_sleep_), ServerCallbacks::close_noop);
   uv_timer_stop(&pause_timer_);
   uv_close(reinterpret_cast<uv_handle_t*>(&pause_timer_), ServerCallbacks::close_noop);
+  uv_timer_stop(&evict_timer_);
+  uv_close(reinterpret_cast<uv_handle_t*>(&evict_timer_), ServerCallbacks::close_noop);
   uv_idle_stop(&spin_idle_);  // an active spin would keep the loop from ending
   uv_close(reinterpret_cast<uv_handle_t*>(&spin_idle_), ServerCallbacks::close_noop);
   uv_close(reinterpret_cast<uv_handle_t*>(&sigterm_), ServerCallbacks::close_noop);
@@ -711,6 +717,7 @@ void Server::cron() {
   ++cron_loops_;
   lru_clock_ = static_cast<uint32_t>((now / 1000) & 0xFFFFFF);
   storage::set_lru_clock(lru_clock_);
+  storage::set_lfu_minutes(static_cast<uint16_t>((now / 60000) & 0xFFFF));
 
   // Instantaneous ops/sec, sampled every 100 ms.
   if (now - static_cast<int64_t>(stats_.last_sample_ms) >= 100) {
@@ -801,16 +808,22 @@ void Server::config_changed(std::string_view name) {
     uv_timer_set_repeat(&cron_timer_, 1000 / cfg_.hz);
   } else if (name == "loglevel" || name == "logfile") {
     log_configure(cfg_.loglevel, cfg_.logfile);
+  } else if (name == "maxmemory-policy" || name == "lfu-log-factor" || name == "lfu-decay-time") {
+    apply_access_policy();
+    // Candidates scored under another policy (idle time vs frequency vs TTL) do not compare.
+    if (name == "maxmemory-policy") evict_pool_.clear();
+  } else if (name == "maxmemory") {
+    // A lower limit evicts at once (the rest, if cut short, from the eviction timer).
+    if (cfg_.maxmemory > 0 && used_memory() > static_cast<size_t>(cfg_.maxmemory))
+      log(LogLevel::Warning,
+          "WARNING: the new maxmemory value set via CONFIG SET ({}) is smaller than the current "
+          "memory usage ({}). This will result in key eviction and/or the inability to accept "
+          "new write commands depending on the maxmemory-policy.",
+          cfg_.maxmemory, used_memory());
+    perform_evictions();
   } else if (name == "requirepass") {
     // Existing connections keep their authentication state, as in Redis.
   }
-}
-
-size_t Server::used_memory() const {
-  struct mallinfo2 mi = mallinfo2();
-  size_t used = mi.uordblks + mi.hblkhd;
-  // Under a sanitizer (its own allocator) glibc reports nothing: fall back to the RSS.
-  return used ? used : rss_memory();
 }
 
 size_t Server::rss_memory() const {

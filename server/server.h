@@ -31,6 +31,7 @@
 #include "server/pubsub_hub.h"
 #include "server/slowlog.h"
 #include "server/tracking.h"
+#include "storage/evict.h"
 #include "storage/keyspace.h"
 
 namespace dq::server {
@@ -194,8 +195,20 @@ class Server : public storage::KeyspaceObserver {
   void config_changed(std::string_view name);
   // Called after each command with the database changes it made.
   void add_dirty(uint64_t n) { stats_.dirty += n; }
+  // Bytes allocated by the server (storage/memory.h's counter: O(1)).
   size_t used_memory() const;
   size_t rss_memory() const;
+
+  // maxmemory (server/evict.cpp). perform_evictions() evicts keys as maxmemory-policy says
+  // until used memory is under maxmemory: Ok (under the limit), Running (cut short by its
+  // time limit; continues from a timer), Fail (nothing can be evicted: OOM).
+  enum class EvictResult { Ok, Running, Fail };
+  EvictResult perform_evictions();
+  // Whether the running top-level command found the server out of memory (scripts refuse
+  // their first write then, as Redis's pre_command_oom_state).
+  bool pre_command_oom() const { return pre_command_oom_; }
+  // Applies maxmemory-policy / lfu-* to storage's access clock (LRU or LFU counting).
+  void apply_access_policy();
 
   // storage::KeyspaceObserver
   void key_modified(int db, std::string_view key) override;
@@ -209,9 +222,7 @@ class Server : public storage::KeyspaceObserver {
       publish_keyspace_event(event, key, db);
   }
   bool notify_enabled() const { return cfg_.notify_keyspace_events != 0; }
-  // Eviction's hook: call for each key evicted (after removing it), as Redis's
-  // performEvictions does ("evicted", class e).
-  void key_evicted(int db, std::string_view key) { notify(notify::kEvicted, "evicted", key, db); }
+  void key_evicted(int db, std::string_view key) override;
 
  private:
   friend struct ServerCallbacks;
@@ -233,6 +244,7 @@ class Server : public storage::KeyspaceObserver {
   std::string notify_channel_;  // reused buffer for keyspace notification channel names
   void active_expire(int64_t budget_us);
   void check_output_limits(Client* c);
+  void start_eviction_timer();
   void reject(Client* c, Command* cmd, std::string_view msg);
   void dispatch_command(Client* c, std::span<const std::string_view> args);
   void free_client(Client* c);
@@ -285,6 +297,12 @@ class Server : public storage::KeyspaceObserver {
   bool active_expire_enabled_ = true;
   int64_t cron_loops_ = 0;
   int64_t cached_now_ms_ = 0;  // refreshed before each sleep and by every command
+  // maxmemory (evict.cpp)
+  storage::EvictionPool evict_pool_;
+  uv_timer_t evict_timer_;
+  bool evict_timer_armed_ = false;
+  bool pre_command_oom_ = false;
+  int evict_next_db_ = 0;  // *-random policies visit the databases in turn
 };
 
 }  // namespace dq::server

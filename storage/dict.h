@@ -22,6 +22,8 @@
 #include <string_view>
 #include <utility>
 
+#include "storage/memory.h"
+
 namespace dq::storage {
 
 uint64_t hash_seed();
@@ -138,7 +140,7 @@ class Dict {
       ++rehash_idx_;
     }
     if (static_cast<size_t>(rehash_idx_) >= old.size) {
-      std::free(old.b);
+      dq::storage::mem_free(old.b);
       t_[0] = t_[1];
       t_[1] = Table{};
       rehash_idx_ = -1;
@@ -214,6 +216,44 @@ class Dict {
     return head;
   }
 
+  // Up to `count` nodes for which keep(node) holds, from a run of consecutive buckets that
+  // starts at a random one (both tables while rehashing), visiting at most max_buckets
+  // buckets (after Redis's dictGetSomeKeys). A run of empty buckets jumps elsewhere. The
+  // same node is never returned twice in one call; fewer than count may come back.
+  template <class Keep>
+  size_t sample(Node** out, size_t count, size_t max_buckets, Keep&& keep) {
+    if (size_ == 0 || count == 0) return 0;
+    if (rehashing()) rehash_steps(1);
+    uint64_t mask = t_[0].mask();
+    if (rehashing() && t_[1].mask() > mask) mask = t_[1].mask();
+    uint64_t i = random_u64() & mask;
+    size_t stored = 0, empty_run = 0;
+    while (max_buckets-- > 0) {
+      bool any = false;
+      for (int j = 0; j <= 1; ++j) {
+        const Table& t = t_[j];
+        if (i < t.size) {
+          for (Node* n = t.b[i]; n; n = n->next) {
+            any = true;
+            if (!keep(n)) continue;
+            out[stored++] = n;
+            if (stored == count) return stored;
+          }
+        }
+        if (!rehashing()) break;
+      }
+      if (any) {
+        empty_run = 0;
+      } else if (++empty_run >= 5 && empty_run > count) {
+        i = random_u64() & mask;
+        empty_run = 0;
+        continue;
+      }
+      i = (i + 1) & mask;
+    }
+    return stored;
+  }
+
   // Removes every node, handing each to del(Node*).
   template <class Del>
   void clear(Del&& del) {
@@ -268,7 +308,7 @@ class Dict {
     if (s == t_[0].size) return false;
     Table nt;
     nt.size = s;
-    nt.b = static_cast<Node**>(std::calloc(s, sizeof(Node*)));
+    nt.b = static_cast<Node**>(dq::storage::mem_calloc(s, sizeof(Node*)));
     if (t_[0].size == 0) {
       t_[0] = nt;
       return true;
@@ -279,8 +319,8 @@ class Dict {
   }
 
   void release() {
-    std::free(t_[0].b);
-    std::free(t_[1].b);
+    dq::storage::mem_free(t_[0].b);
+    dq::storage::mem_free(t_[1].b);
     t_[0] = t_[1] = Table{};
     rehash_idx_ = -1;
     size_ = 0;

@@ -10,6 +10,7 @@
 #include <new>
 #include <unordered_set>
 
+#include "storage/memory.h"
 #include "storage/varint.h"
 
 namespace dq::storage {
@@ -23,7 +24,7 @@ constexpr size_t kMaxPackedBytes = size_t{1} << 30;
 }  // namespace
 
 HashObject::Field* HashObject::Field::make(std::string_view f, std::string_view v) {
-  auto* n = static_cast<Field*>(std::malloc(sizeof(Field) + pair_bytes(f, v)));
+  auto* n = static_cast<Field*>(dq::storage::mem_malloc(sizeof(Field) + pair_bytes(f, v)));
   if (!n) throw std::bad_alloc();
   n->next = nullptr;
   write_pair(n->data(), f, v);
@@ -32,10 +33,10 @@ HashObject::Field* HashObject::Field::make(std::string_view f, std::string_view 
 
 HashObject::~HashObject() {
   if (Table* t = table()) {
-    t->dict.clear([](Field* f) { std::free(f); });
+    t->dict.clear([](Field* f) { dq::storage::mem_free(f); });
     delete t;
   } else {
-    std::free(ptr_);
+    dq::storage::mem_free(ptr_);
   }
 }
 
@@ -58,7 +59,7 @@ Object* HashObject::clone() const {
     c->ptr_ = ct;
     c->used_ = kTableMark;
   } else if (ptr_) {
-    c->ptr_ = std::malloc(used_);
+    c->ptr_ = dq::storage::mem_malloc(used_);
     if (!c->ptr_) throw std::bad_alloc();
     std::memcpy(c->ptr_, ptr_, used_);
     c->used_ = used_;
@@ -122,19 +123,19 @@ char* HashObject::packed_splice(uint32_t off, uint32_t old_len, size_t len) {
   if (need > cap) {
     // Exact growth, as Redis's listpack: the allocator's rounding is the only slack, and the
     // next small growth uses it without a realloc.
-    b = static_cast<char*>(std::realloc(b, need));
+    b = static_cast<char*>(dq::storage::mem_realloc(b, need));
     if (!b) throw std::bad_alloc();
     ptr_ = b;
   }
   if (tail && old_len != len) std::memmove(b + off + len, b + off + old_len, tail);
   used_ = static_cast<uint32_t>(need);
   if (used_ == 0) {
-    std::free(b);
+    dq::storage::mem_free(b);
     ptr_ = nullptr;
     return nullptr;
   }
   if (used_ < cap / 2 && cap > 64) {
-    if (char* s = static_cast<char*>(std::realloc(b, used_))) ptr_ = b = s;
+    if (char* s = static_cast<char*>(dq::storage::mem_try_realloc(b, used_))) ptr_ = b = s;
   }
   return b + off;
 }
@@ -154,7 +155,7 @@ void HashObject::convert_to_table() {
     t->dict.insert(f);
     off = p.next;
   }
-  std::free(ptr_);
+  dq::storage::mem_free(ptr_);
   ptr_ = t;
   used_ = kTableMark;
   count_ = 0;
@@ -213,7 +214,7 @@ bool HashObject::set(std::string_view field, std::string_view value, const HashL
     t->node_bytes += malloc_usable_size(n);
     t->node_bytes -= malloc_usable_size(old);
     Dict<Field>::replace_at(link, n);
-    std::free(old);
+    dq::storage::mem_free(old);
     return false;
   }
   Field* n = Field::make(field, value);
@@ -227,7 +228,7 @@ bool HashObject::erase(std::string_view field) {
     Field* n = t->dict.unlink(field);
     if (!n) return false;
     t->node_bytes -= malloc_usable_size(n);
-    std::free(n);
+    dq::storage::mem_free(n);
     t->dict.shrink_if_needed();
     return true;
   }

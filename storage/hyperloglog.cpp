@@ -10,6 +10,8 @@
 #include <random>
 #include <vector>
 
+#include "storage/memory.h"
+
 namespace dq::storage::hll {
 
 namespace {
@@ -363,10 +365,10 @@ bool to_dense(HeapString*& h) {
       dense_put(regs, static_cast<uint32_t>(i), static_cast<uint8_t>(op.value));
   });
   if (!ok) {
-    std::free(d);
+    dq::storage::mem_free(d);
     return false;
   }
-  std::free(h);
+  dq::storage::mem_free(h);
   h = d;
   return true;
 }
@@ -507,7 +509,7 @@ std::string self_test(uint64_t seed, size_t sparse_max_bytes) {
     }
     checkpoint *= 10;
   }
-  std::free(h);
+  dq::storage::mem_free(h);
   return error;
 }
 

@@ -6,6 +6,8 @@
 #include <random>
 #include <thread>
 
+#include "storage/evict.h"
+
 namespace dq::storage {
 
 namespace {
@@ -29,17 +31,37 @@ Entry* Db::find(std::string_view key, int64_t now_ms) {
   return e;
 }
 
-Entry* Db::find_touch(std::string_view key, int64_t now_ms, uint32_t lru_clock) {
+Entry* Db::find_touch(std::string_view key, int64_t now_ms) {
   Entry* e = find(key, now_ms);
-  if (e) e->set_lru(lru_clock);
+  if (e) touch_entry(e);
   return e;
 }
 
-void Db::put(Entry* e) {
+size_t Db::sample(Entry** out, size_t n, bool volatile_only, size_t max_buckets) {
+  if (volatile_only) {
+    if (volatile_ == 0) return 0;
+    return dict_.sample(out, n, max_buckets, [](const Entry* e) { return e->has_expire(); });
+  }
+  return dict_.sample(out, n, max_buckets, [](const Entry*) { return true; });
+}
+
+bool Db::evict(std::string_view key) {
+  Entry** link = dict_.find_link(key);
+  if (!link) return false;
+  Entry* e = dict_.unlink_at(link);
+  if (e->has_expire()) --volatile_;
+  // Observers run while the key's bytes are alive (they copy what they keep).
+  if (obs_) obs_->key_evicted(index_, e->key());
+  Entry::destroy(e);
+  return true;
+}
+
+void Db::put(Entry* e, bool keep_lfu) {
   if (e->has_expire()) ++volatile_;
   Entry** link = dict_.find_link(e->key());
   if (link) {
     Entry* old = *link;
+    if (keep_lfu && access_policy().lfu) e->set_lru(old->lru());
     if (old->has_expire()) --volatile_;
     Dict<Entry>::replace_at(link, e);
     Entry::destroy(old);
@@ -88,7 +110,7 @@ Entry* Db::rename(std::string_view from, std::string_view to, int64_t now_ms) {
   Entry* ne = rekey_entry(take(from), to);
   // Redis deletes the destination and adds the key anew (keyspace event "new").
   if (Entry* old = take(to)) Entry::destroy(old);
-  put(ne);
+  put(ne, /*keep_lfu=*/false);
   return ne;
 }
 

@@ -38,6 +38,8 @@ class KeyspaceObserver {
   virtual void key_expired(int db, std::string_view key) = 0;
   // A key was added that did not exist (Redis's dbAdd: keyspace notification "new").
   virtual void key_created(int db, std::string_view key) {}
+  // A key was removed by maxmemory eviction (by default: a change like any other).
+  virtual void key_evicted(int db, std::string_view key) { key_modified(db, key); }
 };
 
 enum class SetCondition : uint8_t { Always, IfAbsent, IfPresent };
@@ -61,12 +63,17 @@ class Db {
 
   // The live entry for key, or nullptr (an expired one is deleted first).
   Entry* find(std::string_view key, int64_t now_ms);
-  // Like find, and also refreshes the LRU clock (a read access by a client).
-  Entry* find_touch(std::string_view key, int64_t now_ms, uint32_t lru_clock);
+  // Like find, and also records a client's access: refreshes the LRU clock, or counts the
+  // access in the LFU counter under an LFU policy (storage/evict.h).
+  Entry* find_touch(std::string_view key, int64_t now_ms);
+  // The entry for key as it is, expired or not (eviction looks at pool candidates).
+  Entry* peek(std::string_view key) const { return dict_.find(key); }
 
   // Inserts or replaces key's entry with `e` (which must carry the same key). The old
   // value is freed. Does not call key_modified (the caller's command does, once).
-  void put(Entry* e);
+  // Under an LFU policy a replaced key's counter carries over to e (Redis's dbOverwrite:
+  // SET on a hot key keeps it hot) unless keep_lfu is false (RENAME, COPY: a new object).
+  void put(Entry* e, bool keep_lfu = true);
   // Inserts if the key is absent (live); returns false (and frees nothing) if present.
   bool insert_if_absent(Entry* e, int64_t now_ms);
   // Replaces an existing entry by a new one (same key), e.g. after re-encoding.
@@ -117,6 +124,14 @@ class Db {
   bool rehash_steps(int n) { return dict_.rehash_steps(n); }
   void shrink_if_needed() { dict_.shrink_if_needed(); }
   size_t bucket_bytes() const { return dict_.bucket_bytes(); }
+  size_t buckets() const { return dict_.buckets(); }
+
+  // Eviction sampling: up to n entries (only those with a TTL when volatile_only) from a
+  // random run of buckets, visiting at most max_buckets of them. Bounded work.
+  size_t sample(Entry** out, size_t n, bool volatile_only, size_t max_buckets);
+  // Eviction: deletes the key (expired or not) and reports it to the observer's
+  // key_evicted. Returns false when the key is absent.
+  bool evict(std::string_view key);
 
   void notify_modified(std::string_view key) {
     if (obs_) obs_->key_modified(index_, key);

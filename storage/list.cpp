@@ -7,6 +7,7 @@
 #include <cstring>
 #include <new>
 
+#include "storage/memory.h"
 #include "storage/varint.h"
 
 namespace dq::storage {
@@ -47,7 +48,7 @@ QueueList::~QueueList() {
   Node* n = head_;
   while (n) {
     Node* next = n->next;
-    std::free(n->buf);
+    dq::storage::mem_free(n->buf);
     delete n;
     n = next;
   }
@@ -86,7 +87,7 @@ void QueueList::write_entry(char* p, std::string_view v) {
 QueueList::Node* QueueList::new_node(size_t need, bool room_at_front) {
   auto* n = new Node;
   size_t cap = std::max(need, std::min(kInitialCap, limits_.node_bytes()));
-  n->buf = static_cast<char*>(std::malloc(cap));
+  n->buf = static_cast<char*>(dq::storage::mem_malloc(cap));
   if (!n->buf) throw std::bad_alloc();
   n->cap = static_cast<uint32_t>(cap);
   n->head = n->tail = room_at_front ? n->cap : 0;
@@ -122,7 +123,7 @@ void QueueList::unlink(Node* n) {
     tail_ = n->prev;
   bytes_ -= n->cap;
   --nodes_;
-  std::free(n->buf);
+  dq::storage::mem_free(n->buf);
   delete n;
 }
 
@@ -143,10 +144,10 @@ bool QueueList::room_back(Node* n, size_t need) {
   }
   size_t cap = std::max<size_t>({used + need, static_cast<size_t>(n->cap) * 2, kInitialCap});
   cap = std::min(cap, std::max(limits_.node_bytes(), used + need));
-  char* b = static_cast<char*>(std::malloc(cap));
+  char* b = static_cast<char*>(dq::storage::mem_malloc(cap));
   if (!b) throw std::bad_alloc();
   std::memcpy(b, n->buf + n->head, used);
-  std::free(n->buf);
+  dq::storage::mem_free(n->buf);
   bytes_ += cap - n->cap;
   n->buf = b;
   n->cap = static_cast<uint32_t>(cap);
@@ -163,11 +164,11 @@ bool QueueList::room_front(Node* n, size_t need) {
     cap = std::max<size_t>({used + need, cap * 2, kInitialCap});
     cap = std::min(cap, std::max(limits_.node_bytes(), used + need));
   }
-  char* b = static_cast<char*>(std::malloc(cap));
+  char* b = static_cast<char*>(dq::storage::mem_malloc(cap));
   if (!b) throw std::bad_alloc();
   // Place the content at the end so the free space is in front.
   std::memcpy(b + cap - used, n->buf + n->head, used);
-  std::free(n->buf);
+  dq::storage::mem_free(n->buf);
   bytes_ += cap - n->cap;
   n->buf = b;
   n->cap = static_cast<uint32_t>(cap);

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <new>
 
+#include "storage/memory.h"
 #include "storage/varint.h"
 
 namespace dq::storage {
@@ -12,13 +13,13 @@ namespace dq::storage {
 namespace {
 
 void* xmalloc(size_t n) {
-  void* p = std::malloc(n ? n : 1);
+  void* p = dq::storage::mem_malloc(n ? n : 1);
   if (!p) throw std::bad_alloc();
   return p;
 }
 
 void* xrealloc(void* old, size_t n) {
-  void* p = std::realloc(old, n ? n : 1);
+  void* p = dq::storage::mem_realloc(old, n ? n : 1);
   if (!p) throw std::bad_alloc();
   return p;
 }
@@ -97,10 +98,10 @@ SetObject* SetObject::create(std::string_view first, size_t size_hint, SetLimits
 SetObject::~SetObject() { free_payload(); }
 
 void SetObject::free_payload() {
-  std::free(buf_);
+  dq::storage::mem_free(buf_);
   buf_ = nullptr;
   if (table_) {
-    table_->clear([](Node* n) { std::free(n); });
+    table_->clear([](Node* n) { dq::storage::mem_free(n); });
     delete table_;
     table_ = nullptr;
   }
@@ -252,7 +253,7 @@ bool SetObject::is_add(int64_t v) {
       is_set(i + off, x);
     }
     is_set(v < 0 ? 0 : n, v);
-    std::free(old);
+    dq::storage::mem_free(old);
     ++count_;
     return true;
   }
@@ -271,7 +272,7 @@ bool SetObject::is_remove(int64_t v) {
   std::memmove(buf_ + pos * width_, buf_ + (pos + 1) * width_, (count_ - pos - 1) * width_);
   --count_;
   if (count_ == 0) {
-    std::free(buf_);
+    dq::storage::mem_free(buf_);
     buf_ = nullptr;
   } else {
     buf_ = static_cast<char*>(xrealloc(buf_, static_cast<size_t>(count_) * width_));
@@ -309,7 +310,7 @@ void SetObject::lp_erase(const char* p) {
   bytes_ -= static_cast<uint32_t>(len);
   --count_;
   if (bytes_ == 0) {
-    std::free(buf_);
+    dq::storage::mem_free(buf_);
     buf_ = nullptr;
   } else {
     buf_ = static_cast<char*>(xrealloc(buf_, bytes_));
@@ -410,7 +411,7 @@ bool SetObject::remove(std::string_view m) {
   }
   Node* n = table_->unlink(m);
   if (!n) return false;
-  std::free(n);
+  dq::storage::mem_free(n);
   table_->shrink_if_needed();
   return true;
 }

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <new>
 
+#include "storage/memory.h"
+
 namespace dq::storage {
 
 // The block: a fixed header, then data (master fields, entries). See stream.h.
@@ -171,14 +173,14 @@ uint32_t lp_entry_size(StreamID master, StreamID id, bool same,
 }
 
 StreamBlock* alloc_block(size_t cap) {
-  auto* b = static_cast<StreamBlock*>(std::malloc(sizeof(StreamBlock) + cap));
+  auto* b = static_cast<StreamBlock*>(dq::storage::mem_malloc(sizeof(StreamBlock) + cap));
   if (!b) throw std::bad_alloc();
   b->cap = static_cast<uint32_t>(cap);
   return b;
 }
 
 StreamBlock* realloc_block(StreamBlock* b, size_t cap) {
-  auto* n = static_cast<StreamBlock*>(std::realloc(b, sizeof(StreamBlock) + cap));
+  auto* n = static_cast<StreamBlock*>(dq::storage::mem_realloc(b, sizeof(StreamBlock) + cap));
   if (!n) throw std::bad_alloc();
   n->cap = static_cast<uint32_t>(cap);
   return n;
@@ -284,7 +286,7 @@ bool StreamGroup::ack(StreamID id) {
 StreamObject::StreamObject() = default;
 
 StreamObject::~StreamObject() {
-  for (size_t i = head_; i < blocks_.size(); ++i) std::free(blocks_[i]);
+  for (size_t i = head_; i < blocks_.size(); ++i) dq::storage::mem_free(blocks_[i]);
 }
 
 size_t StreamObject::memory() const {
@@ -345,7 +347,7 @@ Object* StreamObject::clone() const {
 void StreamObject::erase_block(size_t i) {
   StreamBlock* b = block(i);
   block_bytes_ -= usable(b);
-  std::free(b);
+  dq::storage::mem_free(b);
   if (i == 0) {
     ++head_;
     // Compact the trimmed slots once they dominate.

@@ -12,6 +12,9 @@
 #include <cstdlib>
 #include <new>
 
+#include "storage/evict.h"
+#include "storage/memory.h"
+
 namespace dq::storage {
 
 std::string_view type_name(Type t) {
@@ -40,7 +43,7 @@ uint32_t lru_clock() { return g_lru_clock; }
 
 HeapString* HeapString::create(std::string_view s, size_t cap) {
   if (cap < s.size()) cap = s.size();
-  auto* h = static_cast<HeapString*>(std::malloc(sizeof(HeapString) + cap));
+  auto* h = static_cast<HeapString*>(dq::storage::mem_malloc(sizeof(HeapString) + cap));
   if (!h) throw std::bad_alloc();
   h->len = static_cast<uint32_t>(s.size());
   h->cap = static_cast<uint32_t>(cap);
@@ -53,7 +56,7 @@ HeapString* HeapString::grow(HeapString* h, size_t need) {
   // Greedy growth as sds: double below 1 MiB, then +1 MiB.
   size_t cap = need < 1024 * 1024 ? need * 2 : need + 1024 * 1024;
   if (cap > UINT32_MAX) cap = need;
-  auto* n = static_cast<HeapString*>(std::realloc(h, sizeof(HeapString) + cap));
+  auto* n = static_cast<HeapString*>(dq::storage::mem_realloc(h, sizeof(HeapString) + cap));
   if (!n) throw std::bad_alloc();
   n->cap = static_cast<uint32_t>(cap);
   return n;
@@ -62,12 +65,12 @@ HeapString* HeapString::grow(HeapString* h, size_t need) {
 Entry* Entry::alloc(std::string_view key, Type t, Encoding e, bool expire_slot, int64_t expire_ms,
                     size_t payload) {
   size_t sz = kHeader + (expire_slot ? 8 : 0) + key.size() + payload;
-  auto* ent = static_cast<Entry*>(std::malloc(sz));
+  auto* ent = static_cast<Entry*>(dq::storage::mem_malloc(sz));
   if (!ent) throw std::bad_alloc();
   ent->next = nullptr;
   ent->key_len_ = static_cast<uint32_t>(key.size());
   ent->meta_ = static_cast<uint32_t>(t) | (static_cast<uint32_t>(e) << 3) |
-               (expire_slot ? kSlotBit : 0) | (g_lru_clock << 8);
+               (expire_slot ? kSlotBit : 0) | (initial_access_stamp() << 8);
   if (expire_slot) ent->set_expire_ms(expire_ms);
   std::memcpy(reinterpret_cast<char*>(ent) + ent->key_off(), key.data(), key.size());
   return ent;
@@ -180,17 +183,17 @@ Entry* Entry::with_expire_slot(Entry* old, bool slot) {
   e->meta_ = (e->meta_ & 0xFF) | (old->meta_ & ~0xFFu);  // keep the LRU clock
   std::memcpy(reinterpret_cast<char*>(e) + e->payload_off(),
               reinterpret_cast<const char*>(old) + old->payload_off(), payload);
-  std::free(old);
+  dq::storage::mem_free(old);
   return e;
 }
 
 void Entry::destroy(Entry* e) {
   if (e->type() == Type::String) {
-    if (e->encoding() == Encoding::Raw) std::free(e->heap_ptr());
+    if (e->encoding() == Encoding::Raw) dq::storage::mem_free(e->heap_ptr());
   } else {
     delete e->object();
   }
-  std::free(e);
+  dq::storage::mem_free(e);
 }
 
 bool string_to_int64(std::string_view s, int64_t* out) {

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <new>
 
+#include "storage/memory.h"
 #include "storage/varint.h"
 
 namespace dq::storage {
@@ -37,13 +38,13 @@ ZSetObject::ZSetObject(ZSetLimits limits, size_t size_hint, size_t max_len) : li
 }
 
 ZSetObject::~ZSetObject() {
-  std::free(lp_);
+  dq::storage::mem_free(lp_);
   free_skiplist();
 }
 
 void ZSetObject::free_skiplist() {
-  dict_.clear([](Node* n) { std::free(n); });
-  std::free(header_);
+  dict_.clear([](Node* n) { dq::storage::mem_free(n); });
+  dq::storage::mem_free(header_);
   header_ = tail_ = nullptr;
   length_ = 0;
   level_ = 1;
@@ -60,7 +61,7 @@ Object* ZSetObject::clone() const {
   auto* o = new ZSetObject(limits_);
   if (packed_) {
     if (lp_len_) {
-      o->lp_ = static_cast<char*>(std::malloc(lp_len_));
+      o->lp_ = static_cast<char*>(dq::storage::mem_malloc(lp_len_));
       std::memcpy(o->lp_, lp_, lp_len_);
     }
     o->lp_len_ = o->lp_cap_ = lp_len_;
@@ -102,7 +103,7 @@ bool ZSetObject::lp_find(std::string_view m, LpItem* out) const {
 void ZSetObject::lp_reserve(size_t add) {
   size_t need = lp_len_ + add;
   if (need <= lp_cap_) return;
-  char* p = static_cast<char*>(std::realloc(lp_, need));
+  char* p = static_cast<char*>(dq::storage::mem_realloc(lp_, need));
   if (!p) throw std::bad_alloc();
   lp_ = p;
   lp_cap_ = static_cast<uint32_t>(need);
@@ -132,11 +133,11 @@ void ZSetObject::lp_erase(const LpItem& it) {
   --lp_count_;
   // Keep the allocation exact-size (a shrinking set gives memory back).
   if (lp_len_ == 0) {
-    std::free(lp_);
+    dq::storage::mem_free(lp_);
     lp_ = nullptr;
     lp_cap_ = 0;
   } else if (lp_cap_ - lp_len_ > 64) {
-    char* p = static_cast<char*>(std::realloc(lp_, lp_len_));
+    char* p = static_cast<char*>(dq::storage::mem_try_realloc(lp_, lp_len_));
     if (p) {
       lp_ = p;
       lp_cap_ = lp_len_;
@@ -148,7 +149,7 @@ void ZSetObject::lp_erase(const LpItem& it) {
 
 ZSetObject::Node* ZSetObject::make_node(int level, std::string_view m, double score) {
   size_t sz = sizeof(Node) + level * sizeof(Level) + m.size();
-  auto* n = static_cast<Node*>(std::malloc(sz));
+  auto* n = static_cast<Node*>(dq::storage::mem_malloc(sz));
   if (!n) throw std::bad_alloc();
   n->next = nullptr;
   n->backward = nullptr;
@@ -325,7 +326,7 @@ bool ZSetObject::erase(std::string_view m) {
   sl_unlink(n);
   dict_.unlink_at(link);
   node_bytes_ -= n->alloc_size();
-  std::free(n);
+  dq::storage::mem_free(n);
   return true;
 }
 
@@ -450,7 +451,7 @@ void ZSetObject::erase_range(size_t lo, size_t hi) {
     sl_unlink(x);
     dict_.unlink(x->key());
     node_bytes_ -= x->alloc_size();
-    std::free(x);
+    dq::storage::mem_free(x);
     x = next;
   }
 }
@@ -472,7 +473,7 @@ void ZSetObject::convert_to_skiplist() {
     node_bytes_ += n->alloc_size();
     off = it.next;
   }
-  std::free(old);
+  dq::storage::mem_free(old);
   lp_ = nullptr;
 }
 
@@ -483,7 +484,7 @@ void ZSetObject::shrink_if_fits() {
     if (x->len > limits_.max_listpack_value) return;
     bytes += lp_entry_size(x->key());
   }
-  char* buf = bytes ? static_cast<char*>(std::malloc(bytes)) : nullptr;
+  char* buf = bytes ? static_cast<char*>(dq::storage::mem_malloc(bytes)) : nullptr;
   if (bytes && !buf) throw std::bad_alloc();
   char* p = buf;
   uint32_t count = 0;

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "server/command_context.h"
+#include "storage/evict.h"
 
 namespace dq::cmd {
 
@@ -155,8 +156,8 @@ void copy_cmd(CommandContext& ctx) {
     dst->del(to, ctx.now);  // Redis deletes then adds: the copy is a "new" key
   }
   Entry* copy = e->clone(to);
-  copy->set_lru(ctx.server.lru_clock());  // a new object, as Redis's dup
-  dst->put(copy);
+  copy->set_lru(storage::initial_access_stamp());  // a new object, as Redis's dup
+  dst->put(copy, /*keep_lfu=*/false);
   ctx.modified_in(*dst, to);
   ctx.server.notify(notify::kGeneric, "copy_to", to, dst->index());
   ctx.reply().integer(1);
@@ -292,7 +293,7 @@ void unlink_cmd(CommandContext& ctx) {
   int64_t n = 0;
   for (size_t i = 1; i < ctx.argc(); ++i) {
     std::string_view key = ctx.arg(i);
-    if (!ctx.find_write(key)) continue;  // expired keys are gone, not counted
+    if (!ctx.db().find(key, ctx.now)) continue;  // expired keys are gone, not counted
     free_entry_lazily(ctx, ctx.db().take(key));
     ctx.modified(key);
     ctx.notify(notify::kGeneric, "del", key);
@@ -488,8 +489,8 @@ void object_freq_cmd(CommandContext& ctx) {
   Entry* e = find_notouch(ctx, ctx.arg(2), false);
   if (!e) return ctx.reply().null();
   if (!policy_is_lfu(ctx.server.config())) return ctx.error(err::kLfuNotSelected);
-  // dq keeps no LFU counter yet: a key reads as never accessed.
-  ctx.reply().integer(0);
+  // The counter decayed to now, as Redis's LFUDecrAndReturn (OBJECT itself does not count).
+  ctx.reply().integer(storage::lfu_frequency(e));
 }
 
 void object_help_cmd(CommandContext& ctx) {

@@ -604,7 +604,7 @@ void debug_digest(CommandContext& ctx) {
 void debug_digest_value(CommandContext& ctx) {
   ctx.reply().array(ctx.argc() - 2);
   for (size_t i = 2; i < ctx.argc(); ++i) {
-    Entry* e = ctx.find_write(ctx.arg(i));
+    Entry* e = ctx.db().find(ctx.arg(i), ctx.now);  // no access recorded
     Digest d{};
     if (e) d = hash160(value_record(e));
     ctx.reply().simple(hex(d));
@@ -613,7 +613,7 @@ void debug_digest_value(CommandContext& ctx) {
 
 void debug_object(CommandContext& ctx) {
   if (ctx.argc() != 3) return ctx.syntax_error();
-  Entry* e = ctx.find_write(ctx.arg(2));
+  Entry* e = ctx.db().find(ctx.arg(2), ctx.now);  // no access recorded
   if (!e) return ctx.error(err::kNoSuchKey);
   size_t serialized = e->type() == storage::Type::String ? e->string_length() + 1 : e->memory();
   uint32_t lru = e->lru();

@@ -68,7 +68,7 @@ void watch_cmd(CommandContext& ctx) {
   for (size_t i = 1; i < ctx.argc(); ++i) {
     // A key already expired at WATCH time is removed now, so that EXEC sees it as missing
     // rather than as "expired since WATCH" (Redis remembers such keys as expired instead).
-    ctx.find_write(ctx.arg(i));
+    ctx.db().find(ctx.arg(i), ctx.now);
     ctx.server.watch_key(&ctx.client, ctx.client.db_index, ctx.arg(i));
   }
   ctx.reply().ok();

@@ -577,10 +577,7 @@ def test_object_refcount(r, raw):
 
 
 def test_object_refcount_no_sharing_with_lru_maxmemory(start_server):
-    try:
-        s = start_server(maxmemory="100mb", maxmemory_policy="allkeys-lru")
-    except RuntimeError:
-        pytest.skip("maxmemory not supported by this build")
+    s = start_server(maxmemory="100mb", maxmemory_policy="allkeys-lru")
     raw = s.raw()
     raw.cmd("SET", "n", "5")
     assert raw.cmd("OBJECT", "REFCOUNT", "n") == b":1\r\n"
