@@ -156,5 +156,6 @@ std::span<const CommandSpec> stream_commands();
 std::span<const CommandSpec> hyperloglog_commands();
 std::span<const CommandSpec> geo_commands();
 std::span<const CommandSpec> bitmap_commands();
+std::span<const CommandSpec> persistence_commands();
 
 }  // namespace dq::server

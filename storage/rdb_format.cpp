@@ -76,6 +76,27 @@ bool verify_footer(std::string_view payload, uint16_t* version) {
   return crc64(0, payload.substr(0, payload.size() - 8)) == get_le(payload, footer + 2, 8);
 }
 
+void append_le(std::string& out, uint64_t v, int n) { put_le(out, v, n); }
+
+bool Reader::length(uint64_t* len) {
+  bool encoded;
+  return length(len, &encoded) && !encoded;
+}
+
+bool Reader::raw(size_t n, std::string_view* out) {
+  if (remaining() < n) return false;
+  *out = in_.substr(pos_, n);
+  pos_ += n;
+  return true;
+}
+
+bool Reader::le(int n, uint64_t* out) {
+  if (n > 8 || remaining() < static_cast<size_t>(n)) return false;
+  *out = get_le(in_, pos_, n);
+  pos_ += n;
+  return true;
+}
+
 bool Reader::byte(uint8_t* out) {
   if (remaining() < 1) return false;
   *out = static_cast<uint8_t>(in_[pos_++]);
@@ -137,6 +158,9 @@ bool Reader::string(std::string* out) {
   bool e1, e2;
   if (!length(&clen, &e1) || !length(&ulen, &e2) || e1 || e2) return false;
   if (remaining() < clen || ulen > (1ULL << 32)) return false;
+  // A back reference (at most 3 input bytes) yields at most 264 bytes: a larger claimed
+  // size is a lie, refused before anything is allocated for it.
+  if (ulen > clen * 90 + 64) return false;
   std::string_view packed = in_.substr(pos_, clen);
   pos_ += clen;
   return lzf_decompress(packed, ulen, out);

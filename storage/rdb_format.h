@@ -29,6 +29,8 @@ void append_length(std::string& out, uint64_t len);
 void append_string(std::string& out, std::string_view s);
 // Appends the version and the CRC-64 of everything in out so far.
 void append_footer(std::string& out);
+// A little-endian unsigned of n bytes (n <= 8), as Redis's millisecond times and doubles.
+void append_le(std::string& out, uint64_t v, int n);
 
 // Checks a footer as Redis's verifyDumpPayload: at least 10 bytes, version <= kVersion, and
 // the checksum. Returns false if any fails.
@@ -39,8 +41,15 @@ class Reader {
  public:
   explicit Reader(std::string_view in) : in_(in) {}
   size_t remaining() const { return in_.size() - pos_; }
+  size_t pos() const { return pos_; }
   bool byte(uint8_t* out);
   bool string(std::string* out);
+  // A plain length (a special string encoding here is an error).
+  bool length(uint64_t* len);
+  // n bytes as they are (a view into the input).
+  bool raw(size_t n, std::string_view* out);
+  // A little-endian unsigned of n bytes (n <= 8).
+  bool le(int n, uint64_t* out);
 
  private:
   // A length, or (*encoded set) the code of a special string encoding.
