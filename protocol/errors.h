@@ -66,6 +66,7 @@ inline constexpr sv kBadDataFormat = "ERR Bad data format";
 inline constexpr sv kInvalidTtl = "ERR Invalid TTL value, must be >= 0";
 inline constexpr sv kInvalidIdletime = "ERR Invalid IDLETIME value, must be >= 0";
 inline constexpr sv kInvalidFreq = "ERR Invalid FREQ value, must be >= 0 and <= 255";
+inline constexpr sv kBgsaveInProgress = "ERR Background save already in progress";
 inline constexpr sv kNxXxGtLt =
     "ERR NX and XX, GT or LT options at the same time are not compatible";
 inline constexpr sv kGtLtNx = "ERR GT, LT, and/or NX options at the same time are not compatible";

@@ -34,6 +34,8 @@ struct Config {
   bool protected_mode = true;
   std::string dir = ".";
   std::string dbfilename = "dump.rdb";
+  bool rdbcompression = true;
+  bool rdbchecksum = true;
   int64_t maxmemory = 0;
   std::string maxmemory_policy = "noeviction";
   // client-output-buffer-limit per class: hard, soft, soft_seconds

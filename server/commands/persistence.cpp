@@ -1,5 +1,5 @@
 // persistence.cpp — the persistence family: DUMP and RESTORE (a key's value as Redis's RDB
-// object payload).
+// object payload), SAVE and BGSAVE (the RDB file: server/persistence.cpp does the work).
 //
 // The payload codec lives in storage/rdb_value (types, validation); this file parses the
 // arguments, applies TTL / REPLACE / IDLETIME / FREQ as Redis 7's restoreCommand does, and
@@ -17,23 +17,8 @@
 #include <string>
 
 #include "server/command_context.h"
+#include "server/log.h"
 #include "storage/rdb_value.h"
-
-namespace dq::server {
-
-storage::rdb::ValueLimits value_limits(const Config& c) {
-  auto clamp = [](int v) { return static_cast<size_t>(std::max(v, 0)); };
-  storage::rdb::ValueLimits l;
-  l.list.max_listpack_size = c.list_max_listpack_size;
-  l.hash = {clamp(c.hash_max_listpack_entries), clamp(c.hash_max_listpack_value)};
-  l.set = {clamp(c.set_max_intset_entries), clamp(c.set_max_listpack_entries),
-           clamp(c.set_max_listpack_value)};
-  l.zset = {clamp(c.zset_max_listpack_entries), clamp(c.zset_max_listpack_value)};
-  l.stream = {c.stream_node_max_bytes, c.stream_node_max_entries};
-  return l;
-}
-
-}  // namespace dq::server
 
 namespace dq::cmd {
 
@@ -106,6 +91,35 @@ void restore_cmd(CommandContext& ctx) {
   ctx.reply().ok();
 }
 
+// SAVE
+void save_cmd(CommandContext& ctx) {
+  Persistence& p = ctx.server.persistence();
+  if (p.child_running()) return ctx.error(err::kBgsaveInProgress);
+  if (!p.save()) return ctx.error("ERR");
+  ctx.reply().ok();
+}
+
+// BGSAVE [SCHEDULE]
+void bgsave_cmd(CommandContext& ctx) {
+  bool schedule = false;
+  if (ctx.argc() > 1) {
+    if (ctx.argc() == 2 && arg_is(ctx.arg(1), "schedule"))
+      schedule = true;
+    else
+      return ctx.syntax_error();
+  }
+  Persistence& p = ctx.server.persistence();
+  if (p.child_running()) return ctx.error(err::kBgsaveInProgress);
+  // Inside MULTI / EXEC Redis schedules it (the fork would copy a half-run transaction).
+  if (ctx.in_exec) {
+    p.schedule_bgsave();
+    return ctx.reply().simple("Background saving scheduled");
+  }
+  (void)schedule;  // no other child kind exists in dq (no AOF rewrite): start now
+  if (!p.bgsave()) return ctx.error("ERR");
+  ctx.reply().simple("Background saving started");
+}
+
 constexpr uint32_t kKR = kAclKeyspace | kAclRead;
 constexpr uint32_t kKW = kAclKeyspace | kAclWrite;
 
@@ -141,6 +155,30 @@ constexpr CommandSpec kPersistenceCommands[] = {
      restore_cmd,
      {},
      "key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]"},
+    {"save",
+     1,
+     kAdmin | kNoScript | kNoMulti,
+     {},
+     kAclAdmin | kAclSlow | kAclDangerous,
+     "server",
+     "Synchronously save the dataset to disk",
+     "1.0.0",
+     "O(N) where N is the total number of keys in all databases",
+     save_cmd,
+     {},
+     ""},
+    {"bgsave",
+     -1,
+     kAdmin | kNoScript,
+     {},
+     kAclAdmin | kAclSlow | kAclDangerous,
+     "server",
+     "Asynchronously save the dataset to disk",
+     "1.0.0",
+     "O(1)",
+     bgsave_cmd,
+     {},
+     "[SCHEDULE]"},
 };
 
 }  // namespace
