@@ -261,9 +261,9 @@ std::vector<Directive> build() {
                        "Refuse non-loopback clients when no password and no explicit bind."));
   v.push_back(str_dir("dir", &Config::dir, true, "Working directory (persistence files)."));
   v.push_back(str_dir("dbfilename", &Config::dbfilename, true, "RDB file name."));
-  v.push_back(bool_dir("rdbcompression", &Config::rdbcompression, true,
-                       "Accepted for compatibility: dq writes RDB strings uncompressed (it reads "
-                       "LZF-compressed ones)."));
+  v.push_back(
+      bool_dir("rdbcompression", &Config::rdbcompression, true,
+               "LZF-compress strings longer than 20 bytes in RDB files and DUMP payloads."));
   v.push_back(bool_dir("rdbchecksum", &Config::rdbchecksum, true,
                        "End RDB files with a CRC-64 (no: write 0, which loaders do not check)."));
   v.push_back(mem_dir("maxmemory", &Config::maxmemory, 0, INT64_MAX, true,

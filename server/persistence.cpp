@@ -54,6 +54,7 @@ std::string Persistence::write_snapshot(pid_t pid) {
   const Config& c = s_.config();
   storage::rdb::FileSaveOptions opt;
   opt.checksum = c.rdbchecksum;
+  opt.compress = c.rdbcompression;
   opt.save_idle = c.maxmemory_policy.find("lru") != std::string::npos;
   opt.now_ms = Server::now_ms();
   opt.used_mem = s_.used_memory();

@@ -70,7 +70,10 @@ std::string write_file(const Keyspace& ks, const FileSaveOptions& opt, const std
   aux(f.buf, "aof-base", "0");
   for (const std::string& code : opt.libs) {
     f.buf.push_back(static_cast<char>(kOpFunction2));
-    append_string(f.buf, code);
+    if (opt.compress)
+      append_string_lzf(f.buf, code);
+    else
+      append_string(f.buf, code);
   }
   bool ok = true;
   uint32_t clock = lru_clock();
@@ -95,7 +98,7 @@ std::string write_file(const Keyspace& ks, const FileSaveOptions& opt, const std
       }
       // The object's type byte goes before the key.
       obj.clear();
-      write_object(*e, obj);
+      write_object(*e, obj, opt.compress);
       f.buf.push_back(obj[0]);
       append_string(f.buf, e->key());
       f.buf.append(obj, 1);

@@ -9,7 +9,8 @@
 // arguments; the server decides where the file goes and when (SAVE, fork for BGSAVE).
 //
 // Writer: version 11 (Redis 7.2), AUX redis-ver 7.2.4, redis-bits, ctime, used-mem,
-// aof-base 0; objects as rdb_value writes them (types <= 19); the checksum may be disabled
+// aof-base 0; objects as rdb_value writes them (types <= 19, strings LZF-compressed unless
+// rdbcompression is off); the checksum may be disabled
 // (rdbchecksum no writes 0, which readers take as "not checked", as Redis).
 // Reader: versions 1..11; unknown AUX fields are ignored; module opcodes are refused; keys
 // already expired at now_ms are skipped (counted); a duplicate key, a database index out of
@@ -28,6 +29,7 @@ namespace dq::storage::rdb {
 
 struct FileSaveOptions {
   bool checksum = true;           // rdbchecksum
+  bool compress = true;           // rdbcompression: LZF for strings > 20 bytes
   bool save_idle = false;         // an LRU maxmemory-policy: write each key's idle time
   int64_t now_ms = 0;             // ctime, and the idle times
   uint64_t used_mem = 0;          // AUX used-mem

@@ -123,7 +123,14 @@ constexpr int64_t kFlagDeleted = 1, kFlagSameFields = 2;
 constexpr size_t kWriteNodeEntries = 100;  // stream-node-max-entries' default
 constexpr size_t kWriteNodeBytes = 4096;   // stream-node-max-bytes' default
 
-void write_stream(const StreamObject& s, std::string& out) {
+void put_str(bool z, std::string& out, std::string_view s) {
+  if (z)
+    append_string_lzf(out, s);
+  else
+    append_string(out, s);
+}
+
+void write_stream(const StreamObject& s, std::string& out, bool z) {
   struct Node {
     StreamID master;
     std::string lp;
@@ -182,8 +189,8 @@ void write_stream(const StreamObject& s, std::string& out) {
   for (const Node& n : nodes) {
     std::string key;
     append_raw_id(key, n.master);
-    append_string(out, key);
-    append_string(out, n.lp);
+    put_str(z, out, key);
+    put_str(z, out, n.lp);
   }
   append_length(out, s.length());
   append_length(out, s.last_id().ms);
@@ -195,7 +202,7 @@ void write_stream(const StreamObject& s, std::string& out) {
   append_length(out, s.entries_added());
   append_length(out, s.groups().size());
   for (const auto& [name, g] : s.groups()) {
-    append_string(out, name);
+    put_str(z, out, name);
     append_length(out, g->last_id.ms);
     append_length(out, g->last_id.seq);
     append_length(out, static_cast<uint64_t>(g->entries_read));
@@ -207,7 +214,7 @@ void write_stream(const StreamObject& s, std::string& out) {
     }
     append_length(out, g->consumers.size());
     for (const auto& [cname, c] : g->consumers) {
-      append_string(out, cname);
+      put_str(z, out, cname);
       append_le(out, static_cast<uint64_t>(c->seen_time), 8);
       append_length(out, c->pel.size());
       for (const auto& p : c->pel) append_raw_id(out, p.first);
@@ -826,27 +833,27 @@ class Builder {
 
 bool is_object_type(uint8_t t) { return t <= 7 || (t >= 9 && t <= 21); }
 
-void write_object(const Entry& e, std::string& out) {
+void write_object(const Entry& e, std::string& out, bool z) {
   switch (e.type()) {
     case Type::String: {
       out.push_back(static_cast<char>(kTypeString));
       if (e.is_int()) return append_int_string(out, e.int_value());
       char buf[24];
-      append_string(out, e.string_value(buf));
+      put_str(z, out, e.string_value(buf));
       return;
     }
     case Type::List: {
       auto* l = static_cast<const QueueList*>(e.object());
       out.push_back(static_cast<char>(kTypeList));
       append_length(out, l->size());
-      if (l->size()) l->range(0, l->size() - 1, [&](std::string_view v) { append_string(out, v); });
+      if (l->size()) l->range(0, l->size() - 1, [&](std::string_view v) { put_str(z, out, v); });
       return;
     }
     case Type::Set: {
       auto* s = static_cast<const SetObject*>(e.object());
       out.push_back(static_cast<char>(kTypeSet));
       append_length(out, s->size());
-      s->for_each([&](std::string_view m) { append_string(out, m); });
+      s->for_each([&](std::string_view m) { put_str(z, out, m); });
       return;
     }
     case Type::ZSet: {
@@ -854,7 +861,7 @@ void write_object(const Entry& e, std::string& out) {
       out.push_back(static_cast<char>(kTypeZSet2));
       append_length(out, z->size());
       z->for_range(0, z->size(), false, [&](std::string_view m, double score) {
-        append_string(out, m);
+        put_str(z, out, m);
         uint64_t bits;
         std::memcpy(&bits, &score, 8);
         append_le(out, bits, 8);
@@ -866,21 +873,21 @@ void write_object(const Entry& e, std::string& out) {
       out.push_back(static_cast<char>(kTypeHash));
       append_length(out, h->size());
       h->for_each([&](std::string_view f, std::string_view v) {
-        append_string(out, f);
-        append_string(out, v);
+        put_str(z, out, f);
+        put_str(z, out, v);
       });
       return;
     }
     case Type::Stream:
       out.push_back(static_cast<char>(kTypeStreamListpacks2));
-      write_stream(*static_cast<const StreamObject*>(e.object()), out);
+      write_stream(*static_cast<const StreamObject*>(e.object()), out, z);
       return;
   }
 }
 
-std::string dump_payload(const Entry& e) {
+std::string dump_payload(const Entry& e, bool compress) {
   std::string out;
-  write_object(e, out);
+  write_object(e, out, compress);
   append_footer(out);
   return out;
 }

@@ -10,8 +10,9 @@
 // and time come in as arguments.
 //
 // Writer: only types <= 19 (0 string, 1 list, 2 set, 4 hash, 5 zset2, 19 stream listpacks 2),
-// so that a payload whose version bytes say 10 is also readable by Redis 7.0. Nothing is
-// compressed.
+// so that a payload whose version bytes say 10 is also readable by Redis 7.0. With
+// `compress` (rdbcompression), strings longer than 20 bytes are LZF-compressed when that
+// saves space, as Redis does.
 //
 // Reader invariants: the input is untrusted. Every length and offset is checked against the
 // bytes actually present before anything is read or allocated for it (a count can never
@@ -71,9 +72,9 @@ struct ValueLimits {
 };
 
 // Appends e's value as its type byte followed by the object.
-void write_object(const Entry& e, std::string& out);
+void write_object(const Entry& e, std::string& out, bool compress = false);
 // The DUMP payload of e: the object, RDB version 11 and the CRC-64.
-std::string dump_payload(const Entry& e);
+std::string dump_payload(const Entry& e, bool compress = false);
 
 // Reads one object of the given type from in, as a new entry under key with expire_ms
 // (-1: none) and the current LRU clock. nullptr on any malformed or unsupported input.

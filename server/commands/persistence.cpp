@@ -37,7 +37,8 @@ bool policy_is_lfu(const Config& cfg) {
 void dump_cmd(CommandContext& ctx) {
   Entry* e = ctx.find_read(ctx.arg(1));
   if (!e) return ctx.reply().null();
-  ctx.reply().bulk(storage::rdb::dump_payload(*e));
+  // As Redis, rdbcompression also compresses DUMP payloads' strings.
+  ctx.reply().bulk(storage::rdb::dump_payload(*e, ctx.server.config().rdbcompression));
 }
 
 // RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]

@@ -516,3 +516,42 @@ TEST_CASE("rdb value: invalid objects are refused") {
   CHECK(restore_payload(p, "k", -1, kLimits, 0, &st) == nullptr);
   CHECK(st == RestoreStatus::BadFooter);
 }
+
+TEST_CASE("rdb value: LZF compression round trips and is used only when it saves space") {
+  std::string rnd;
+  uint32_t x = 12345;
+  for (int i = 0; i < 20000; ++i) {
+    x = x * 1103515245 + 12345;
+    rnd.push_back(static_cast<char>(x >> 24));
+  }
+  std::vector<std::string> inputs = {std::string(100000, 'a'), "abcabcabcabcabcabcabcabcabc", rnd,
+                                     rnd.substr(0, 300) + rnd.substr(0, 300) + "tail"};
+  for (int k = 0; k < 50; ++k) inputs.push_back(std::string(k * 37, 'x') + rnd.substr(k, k * 11));
+  for (const std::string& in : inputs) {
+    std::string packed, back;
+    if (lzf_compress(in, in.size() + in.size() / 16 + 64, &packed)) {
+      CHECK(lzf_decompress(packed, in.size(), &back));
+      CHECK(back == in);
+    }
+    std::string s;
+    append_string_lzf(s, in);
+    Reader r(s);
+    std::string got;
+    CHECK(r.string(&got));
+    CHECK(got == in);
+    CHECK(r.remaining() == 0);
+  }
+  std::string small;
+  append_string_lzf(small, std::string(20, 'a'));  // <= 20 bytes: raw
+  CHECK(small.size() == 21);
+  std::string big;
+  append_string_lzf(big, std::string(1000, 'a'));
+  CHECK(static_cast<uint8_t>(big[0]) == 0xC3);
+  CHECK(big.size() < 100);
+  // Compressed payloads of every type restore.
+  auto* h = new HashObject;
+  h->set("f", std::string(500, 'v'), HashLimits{});
+  Entry* e = heap(Type::Hash, Encoding::HashTable, h);
+  CHECK(restored(dump_payload(*e, true)) == describe(e));
+  Entry::destroy(e);
+}
