@@ -264,6 +264,9 @@ std::vector<Directive> build() {
   v.push_back(
       bool_dir("rdbcompression", &Config::rdbcompression, true,
                "LZF-compress strings longer than 20 bytes in RDB files and DUMP payloads."));
+  v.push_back(bool_dir("stop-writes-on-bgsave-error", &Config::stop_writes_on_bgsave_error, true,
+                       "After a failed background save (with save points set), refuse writes "
+                       "and PING with MISCONF until a save succeeds."));
   v.push_back(bool_dir("rdbchecksum", &Config::rdbchecksum, true,
                        "End RDB files with a CRC-64 (no: write 0, which loaders do not check)."));
   v.push_back(mem_dir("maxmemory", &Config::maxmemory, 0, INT64_MAX, true,

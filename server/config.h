@@ -36,6 +36,7 @@ struct Config {
   std::string dbfilename = "dump.rdb";
   bool rdbcompression = true;
   bool rdbchecksum = true;
+  bool stop_writes_on_bgsave_error = true;
   int64_t maxmemory = 0;
   std::string maxmemory_policy = "noeviction";
   // client-output-buffer-limit per class: hard, soft, soft_seconds

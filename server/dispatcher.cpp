@@ -8,6 +8,7 @@
 #include "server/command_context.h"
 #include "server/crash.h"
 #include "server/log.h"
+#include "server/persistence.h"
 #include "server/scripting.h"
 #include "server/server.h"
 
@@ -130,6 +131,14 @@ void Server::dispatch(Client* c, std::span<const std::string_view> args) {
   if ((spec.arity > 0 && argc != spec.arity) || argc < -spec.arity)
     return reject(c, cmd, fmt::format(err::kFmtWrongArity, cmd->fullname));
   if (!c->authenticated && !(spec.flags & kNoAuth)) return reject(c, cmd, err::kNoAuth);
+  // stop-writes-on-bgsave-error: after a failed BGSAVE, writes (an EXEC of queued writes
+  // too) and PING are refused, as Redis's processCommand.
+  if (persistence_->writes_denied()) {
+    bool write = spec.flags & kWrite;
+    if (!write && cmd->fullname == "exec" && c->in_multi)
+      for (const QueuedCommand& q : c->queued) write = write || (q.cmd->spec->flags & kWrite);
+    if (write || cmd->fullname == "ping") return reject(c, cmd, err::kMisconf);
+  }
   if (c->reply.proto() == 2 && (c->sub_channels + c->sub_patterns + c->sub_shard) > 0 &&
       !(spec.flags & kSubscribeOk))
     return reject(c, cmd, fmt::format(err::kFmtSubscribeContext, cmd->fullname));

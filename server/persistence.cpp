@@ -50,6 +50,10 @@ bool Persistence::has_save_points() const {
   return s.find_first_not_of(' ') != std::string::npos;
 }
 
+bool Persistence::writes_denied() const {
+  return !last_bgsave_ok_ && s_.config().stop_writes_on_bgsave_error && has_save_points();
+}
+
 std::string Persistence::write_snapshot(pid_t pid) {
   const Config& c = s_.config();
   storage::rdb::FileSaveOptions opt;
@@ -81,10 +85,8 @@ std::string Persistence::write_snapshot(pid_t pid) {
 
 bool Persistence::save() {
   ++saves_;
-  if (!write_snapshot(getpid()).empty()) {
-    last_bgsave_ok_ = false;
-    return false;
-  }
+  // A failed SAVE leaves rdb_last_bgsave_status as it was (Redis 7).
+  if (!write_snapshot(getpid()).empty()) return false;
   log(LogLevel::Notice, "DB saved on disk");
   s_.stats().dirty = 0;
   last_save_unix_ = Server::now_ms() / 1000;

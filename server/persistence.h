@@ -38,6 +38,9 @@ class Persistence {
   // The RDB file's path: dir/dbfilename.
   std::string path() const;
   bool has_save_points() const;
+  // stop-writes-on-bgsave-error: the last background save failed and save points are set
+  // (Redis's writeCommandsDeniedByDiskError for RDB): writes and PING answer MISCONF.
+  bool writes_denied() const;
 
   // SAVE: writes the file now. Returns false (and logs) on failure.
   bool save();

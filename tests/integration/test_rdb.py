@@ -235,8 +235,46 @@ def test_shutdown_save_failure_keeps_running(tmp_path):
     raw = s.raw()
     assert raw.cmd("SHUTDOWN", "SAVE") == b"-ERR Errors trying to SHUTDOWN. Check logs.\r\n"
     assert raw.cmd("SAVE") == b"-ERR\r\n"
-    assert c.info("persistence")["rdb_last_bgsave_status"] == "err"
-    assert raw.cmd("PING") == b"+PONG\r\n"
+    # A failed SAVE leaves the bgsave status alone (Redis 7); a failed BGSAVE sets it.
+    assert c.info("persistence")["rdb_last_bgsave_status"] == "ok"
+    assert raw.cmd("BGSAVE") == b"+Background saving started\r\n"
+    wait_for(lambda: c.info("persistence")["rdb_last_bgsave_status"] == "err", timeout=10)
+    assert raw.cmd("PING") == b"+PONG\r\n"  # no save points: no MISCONF
+    raw.close()
+    s.stop()
+
+
+MISCONF = (b"-MISCONF Redis is configured to save RDB snapshots, but it's currently unable to "
+           b"persist to disk. Commands that may modify the data set are disabled, because this "
+           b"instance is configured to report errors during writes if RDB snapshotting fails "
+           b"(stop-writes-on-bgsave-error option). Please check the Redis logs for details about "
+           b"the RDB error.\r\n")
+
+
+def test_failed_bgsave_stops_writes(tmp_path):
+    s = start(tmp_path, save="3600 1")
+    c = s.client()
+    c.set("a", 1)
+    c.config_set("dir", str(tmp_path / "missing"))
+    raw = s.raw()
+    assert raw.cmd("BGSAVE") == b"+Background saving started\r\n"
+    wait_for(lambda: c.info("persistence")["rdb_last_bgsave_status"] == "err", timeout=10)
+    assert raw.cmd("SET", "b", "1") == MISCONF
+    assert raw.cmd("PING") == MISCONF
+    assert raw.cmd("GET", "a") == b"$1\r\n1\r\n"
+    assert raw.cmd("MULTI") == b"+OK\r\n"
+    assert raw.cmd("SET", "b", "1") == MISCONF
+    assert raw.cmd("EXEC") == (b"-EXECABORT Transaction discarded because of previous "
+                               b"errors.\r\n")
+    # Turning the option off, or a save that succeeds, lets writes in again.
+    assert raw.cmd("CONFIG", "SET", "stop-writes-on-bgsave-error", "no") == b"+OK\r\n"
+    assert raw.cmd("SET", "b", "1") == b"+OK\r\n"
+    assert raw.cmd("CONFIG", "SET", "stop-writes-on-bgsave-error", "yes") == b"+OK\r\n"
+    assert raw.cmd("SET", "b", "1") == MISCONF
+    assert raw.cmd("CONFIG", "SET", "dir", str(tmp_path)) == b"+OK\r\n"
+    assert raw.cmd("BGSAVE") == b"+Background saving started\r\n"
+    wait_for(lambda: c.info("persistence")["rdb_last_bgsave_status"] == "ok", timeout=10)
+    assert raw.cmd("SET", "b", "1") == b"+OK\r\n"
     raw.close()
     s.stop()
 
