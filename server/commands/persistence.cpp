@@ -67,7 +67,9 @@ void restore_cmd(CommandContext& ctx) {
   int64_t ttl;
   if (!ctx.int_arg(2, &ttl)) return;
   if (ttl < 0) return ctx.error(err::kInvalidTtl);
-  if (ttl && !absttl) ttl += ctx.now;
+  // Redis adds without an overflow check: a sum past INT64_MAX wraps negative and then reads
+  // as already expired (unsigned arithmetic here, to wrap without undefined behaviour).
+  if (ttl && !absttl) ttl = static_cast<int64_t>(static_cast<uint64_t>(ttl) + ctx.now);
   storage::rdb::RestoreStatus st;
   Entry* e = storage::rdb::restore_payload(ctx.arg(3), key, ttl ? ttl : -1,
                                            value_limits(ctx.server.config()), ctx.now, &st);

@@ -215,6 +215,8 @@ def test_errors_match_redis(pair):
         ("RESTORE", "new", "1", body, "ABSTTL", "REPLACE"),
         ("EXISTS", "new"),
         ("RESTORE", "new", "1", body, "ABSTTL"),
+        ("RESTORE", "huge", "9223372036854775807", body),
+        ("EXISTS", "huge"),
         ("DUMP", "missing"),
         ("RESTORE", "k"),
         ("DUMP",),
