@@ -128,7 +128,10 @@ void BlockingManager::serve_ready() {
         c->db_index = st->db;
         CommandContext ctx{server_, *c, args, st->cmd, Server::now_ms()};
         ctx.retry = true;
-        server_.run_handler(ctx);
+        {
+          Server::CurrentClient current(server_, c);
+          server_.run_handler(ctx);
+        }
         c->db = saved_db;
         c->db_index = saved_index;
         if (!ctx.still_blocked) {

@@ -148,10 +148,12 @@ void CommandContext::block(std::span<const std::string_view> keys, int64_t deadl
 storage::Entry* CommandContext::find_read(std::string_view key) {
   storage::Entry* e =
       client.no_touch ? db().find(key, now) : db().find_touch(key, now, server.lru_clock());
-  if (e)
+  if (e) {
     ++server.stats().keyspace_hits;
-  else
+  } else {
     ++server.stats().keyspace_misses;
+    notify(notify::kKeyMiss, "keymiss", key);
+  }
   return e;
 }
 

@@ -106,6 +106,11 @@ struct CommandContext {
     db().notify_modified(key);
     server.add_dirty(1);
   }
+  // Keyspace notification (notify.h) for key in the client's database, e.g.
+  // ctx.notify(notify::kList, "lpush", key); call it where Redis calls notifyKeyspaceEvent.
+  void notify(uint32_t type, std::string_view event, std::string_view key) {
+    server.notify(type, event, key, client.db->index());
+  }
   // Same for a key in another database.
   void modified_in(storage::Db& d, std::string_view key) {
     d.notify_modified(key);

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "protocol/resp_parser.h"
+#include "server/notify.h"
 
 namespace dq::server {
 
@@ -337,9 +338,22 @@ std::vector<Directive> build() {
       int_dir("slowlog-max-len", &Config::slowlog_max_len, 0, INT32_MAX, true, "Slow log length."));
   v.push_back(bool_dir("lazyfree-lazy-user-flush", &Config::lazyfree_lazy_user_flush, true,
                        "FLUSHALL/FLUSHDB default to ASYNC."));
-  v.push_back(str_dir("notify-keyspace-events", &Config::notify_keyspace_events, true,
-                      "Keyspace notifications. Only empty until they are implemented."));
-  only_default(v, "keyspace notifications are not supported by dq yet");
+  {
+    Directive d{"notify-keyspace-events", DirectiveKind::Special, true};
+    d.set = [](Config& c, const std::vector<std::string>& a) -> std::string {
+      if (a.size() != 1) return "wrong number of arguments";
+      int64_t f = notify::parse_flags(a[0]);
+      if (f < 0) return "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
+      c.notify_keyspace_events = static_cast<uint32_t>(f);
+      return "";
+    };
+    // Rendered canonically, as Redis: "KEA" reads back as "AKE".
+    d.get = [](const Config& c) { return notify::flags_to_string(c.notify_keyspace_events); };
+    d.doc =
+        "Keyspace notifications: classes K E g $ l s h z x e t m d n A (empty: off), as "
+        "Redis.";
+    v.push_back(d);
+  }
   v.push_back(int_dir("active-expire-effort", &Config::active_expire_effort, 1, 10, true,
                       "Active expiry effort (1-10)."));
   v.push_back(bool_dir("activerehashing", &Config::activerehashing, true,

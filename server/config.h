@@ -65,7 +65,7 @@ struct Config {
   int slowlog_log_slower_than = 10000;
   int slowlog_max_len = 128;
   bool lazyfree_lazy_user_flush = false;
-  std::string notify_keyspace_events;
+  uint32_t notify_keyspace_events = 0;  // notify::k* flags
   int active_expire_effort = 1;
   bool activerehashing = true;
   int busy_reply_threshold = 5000;  // alias lua-time-limit (Redis 7)

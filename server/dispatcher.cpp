@@ -168,12 +168,14 @@ void Server::dispatch(Client* c, std::span<const std::string_view> args) {
   }
 
   size_t mark = c->out.size();
+  CurrentClient current(*this, c);
   CommandContext ctx{*this, *c, args, cmd, 0};
   run_handler(ctx);
   c->last_interaction_ms = ctx.now;
 
   // CLIENT REPLY OFF / SKIP: replies are dropped (CLIENT REPLY arms the flags).
   if (c->reply_off || c->skip_current) c->out.truncate_to(mark);
+  current.finish();  // messages published to c during the command follow its reply
   c->skip_current = false;
   if (c->skip_next) {
     c->skip_current = true;
@@ -184,6 +186,24 @@ void Server::dispatch(Client* c, std::span<const std::string_view> args) {
   // Keys this command made ready wake their blocked clients now, in blocking order.
   // (Not while a busy script is serving us: its writes wake waiters after it returns.)
   if (blocking_.has_ready() && !scripts_->running()) blocking_.serve_ready();
+}
+
+Server::CurrentClient::CurrentClient(Server& s, Client* c)
+    : s_(s), c_(c), prev_(s.current_client_) {
+  prev_held_.swap(s.held_pushes_);  // empty unless nested (a busy script serving c)
+  s.current_client_ = c;
+}
+
+void Server::CurrentClient::finish() {
+  if (done_) return;
+  done_ = true;
+  if (!s_.held_pushes_.empty()) {
+    c_->out.append(s_.held_pushes_);
+    s_.held_pushes_.clear();
+    s_.queue_write(c_);
+  }
+  s_.held_pushes_.swap(prev_held_);
+  s_.current_client_ = prev_;
 }
 
 bool Server::paused_for(const Client* c, const Command* cmd) const {

@@ -92,6 +92,11 @@ size_t PubSubHub::publish(SubKind k, std::string_view channel, std::string_view 
           formatted[v] = true;
           formatted_for[v] = pattern;
         }
+        if (c == server_.current_client()) {
+          // Held until its command has replied (Server::CurrentClient, Redis 7.2).
+          server_.held_pushes().append(wire[v]);
+          return;
+        }
         c->out.append(wire[v]);
         receivers.push_back(c);
       });

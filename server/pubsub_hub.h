@@ -12,6 +12,10 @@
 // the registry is being walked. A subscriber that does not read is thus disconnected once
 // its buffer crosses the limit, and the server's memory stays bounded.
 //
+// A message for the client whose command is running (Server::current_client) is not written
+// to it at once but held until that command has replied (Redis 7.2), so a push never splits
+// a reply (a keyspace notification of a write inside EXEC, a PUBLISH to oneself).
+//
 // Invariant: a client that is closing holds no subscription (Server::free_client calls
 // forget()), so the registry never hands out a dangling client.
 #pragma once

@@ -795,6 +795,7 @@ void Server::key_modified(int db, std::string_view key) {
 void Server::key_expired(int db, std::string_view key) {
   ++stats_.expired_keys;
   key_modified(db, key);
+  notify(notify::kExpired, "expired", key, db);
 }
 
 void Server::config_changed(std::string_view name) {

@@ -26,6 +26,7 @@
 #include "server/config.h"
 #include "server/connection.h"
 #include "server/idle_spin.h"
+#include "server/notify.h"
 #include "server/pubsub_hub.h"
 #include "server/slowlog.h"
 #include "storage/keyspace.h"
@@ -134,6 +135,30 @@ class Server : public storage::KeyspaceObserver {
   // script's commands, though flagged skip_monitor).
   void feed_monitors(Client* c, std::span<const std::string_view> args, bool redact,
                      std::string_view origin = {});
+  // The client whose command is running (a top-level command, the wake-up re-run of a
+  // blocked one). As Redis 7.2 (pending_push_messages), pub/sub messages for it — keyspace
+  // notifications of its own writes, a PUBLISH to a channel it listens to — are held until
+  // the command has replied, so a push never lands inside its reply (EXEC's array, MGET's).
+  // RAII: finish() (or the destructor) appends the held messages and restores the previous
+  // current client (a busy script serves other clients from inside a command).
+  class CurrentClient {
+   public:
+    CurrentClient(Server& s, Client* c);
+    ~CurrentClient() { finish(); }
+    void finish();
+    CurrentClient(const CurrentClient&) = delete;
+    CurrentClient& operator=(const CurrentClient&) = delete;
+
+   private:
+    Server& s_;
+    Client* c_;
+    Client* prev_;
+    std::string prev_held_;
+    bool done_ = false;
+  };
+  Client* current_client() const { return current_client_; }
+  // Messages held for current_client() (PubSubHub appends here).
+  std::string& held_pushes() { return held_pushes_; }
   BlockingManager& blocking() { return blocking_; }
   PubSubHub& pubsub() { return pubsub_; }
   ScriptEngine& scripts() { return *scripts_; }
@@ -167,6 +192,18 @@ class Server : public storage::KeyspaceObserver {
   // storage::KeyspaceObserver
   void key_modified(int db, std::string_view key) override;
   void key_expired(int db, std::string_view key) override;
+  void key_created(int db, std::string_view key) override { notify(notify::kNew, "new", key, db); }
+
+  // Keyspace notifications (notify.h): publishes `event` for key in db when its class is
+  // enabled by notify-keyspace-events. Off, this is one test of the flags word.
+  void notify(uint32_t type, std::string_view event, std::string_view key, int db) {
+    if (cfg_.notify_keyspace_events & type) [[unlikely]]
+      publish_keyspace_event(event, key, db);
+  }
+  bool notify_enabled() const { return cfg_.notify_keyspace_events != 0; }
+  // Eviction's hook: call for each key evicted (after removing it), as Redis's
+  // performEvictions does ("evicted", class e).
+  void key_evicted(int db, std::string_view key) { notify(notify::kEvicted, "evicted", key, db); }
 
  private:
   friend struct ServerCallbacks;
@@ -184,6 +221,8 @@ class Server : public storage::KeyspaceObserver {
   void before_sleep();
   void update_spin();
   void cron();
+  void publish_keyspace_event(std::string_view event, std::string_view key, int db);
+  std::string notify_channel_;  // reused buffer for keyspace notification channel names
   void active_expire(int64_t budget_us);
   void check_output_limits(Client* c);
   void reject(Client* c, Command* cmd, std::string_view msg);
@@ -196,6 +235,8 @@ class Server : public storage::KeyspaceObserver {
   uv_timer_t cron_timer_;
   uv_prepare_t before_sleep_;
   Slowlog slowlog_;
+  Client* current_client_ = nullptr;  // CurrentClient
+  std::string held_pushes_;
   int64_t frozen_now_ms_ = -1;  // TimeFreeze: the time of the running EXEC or script
   int64_t pause_end_ms_ = 0;    // CLIENT PAUSE: paused until then (0: not paused)
   bool pause_all_ = false;

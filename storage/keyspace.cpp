@@ -45,6 +45,7 @@ void Db::put(Entry* e) {
     Entry::destroy(old);
   } else {
     dict_.insert(e);
+    if (obs_) obs_->key_created(index_, e->key());
   }
 }
 
@@ -52,6 +53,7 @@ bool Db::insert_if_absent(Entry* e, int64_t now_ms) {
   if (find(e->key(), now_ms)) return false;
   if (e->has_expire()) ++volatile_;
   dict_.insert(e);
+  if (obs_) obs_->key_created(index_, e->key());
   return true;
 }
 
@@ -84,6 +86,8 @@ Entry* Db::rename(std::string_view from, std::string_view to, int64_t now_ms) {
   if (!e || from == to) return e;
   find(to, now_ms);  // an expired destination is reclaimed (and reported) first
   Entry* ne = rekey_entry(take(from), to);
+  // Redis deletes the destination and adds the key anew (keyspace event "new").
+  if (Entry* old = take(to)) Entry::destroy(old);
   put(ne);
   return ne;
 }

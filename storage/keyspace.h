@@ -36,6 +36,8 @@ class KeyspaceObserver {
   virtual void key_modified(int db, std::string_view key) = 0;
   // A key was removed because its TTL passed.
   virtual void key_expired(int db, std::string_view key) = 0;
+  // A key was added that did not exist (Redis's dbAdd: keyspace notification "new").
+  virtual void key_created(int db, std::string_view key) {}
 };
 
 enum class SetCondition : uint8_t { Always, IfAbsent, IfPresent };

@@ -71,7 +71,11 @@ void setbit_cmd(CommandContext& ctx) {
   if (!e) return;
   bool old = bm::set_bit(heap_string(e)->data, offset, on);
   // Redis 7: nothing to report when the bit already had that value and the string kept its size.
-  if (grown || old != static_cast<bool>(on)) ctx.modified(key);
+  if (grown || old != static_cast<bool>(on)) {
+    ctx.modified(key);
+    // Redis 7.2 notifies "setbit" only then too (7.0 notified every SETBIT).
+    ctx.notify(notify::kString, "setbit", key);
+  }
   ctx.reply().integer(old);
 }
 
@@ -173,7 +177,10 @@ void bitop_cmd(CommandContext& ctx) {
   std::string_view dest = ctx.arg(2);
   if (maxlen == 0) {
     // An empty result deletes the destination, whatever it held (Redis 7).
-    if (ctx.db().del(dest, ctx.now)) ctx.modified(dest);
+    if (ctx.db().del(dest, ctx.now)) {
+      ctx.modified(dest);
+      ctx.notify(notify::kGeneric, "del", dest);
+    }
     return ctx.reply().integer(0);
   }
   HeapString* h = HeapString::create("", maxlen);
@@ -182,6 +189,7 @@ void bitop_cmd(CommandContext& ctx) {
   // The result replaces the destination as a new "raw" string without a TTL (Redis's setKey).
   ctx.db().put(Entry::make_heap(dest, Type::String, storage::Encoding::Raw, h, false, -1));
   ctx.modified(dest);
+  ctx.notify(notify::kString, "set", dest);
   ctx.reply().integer(static_cast<int64_t>(maxlen));
 }
 
@@ -263,6 +271,7 @@ void bitfield_generic(CommandContext& ctx, bool read_only_cmd) {
   r.array(nops);
   char buf[24];
   bool changed = false;
+  bool wrote = false;  // a SET / INCRBY that did not FAIL: Redis notifies "setbit" then
   for (size_t i = 0; i < nops; ++i) {
     const FieldOp& op = ops[i];
     std::string_view s = e ? e->string_value(buf) : std::string_view();
@@ -280,11 +289,13 @@ void bitfield_generic(CommandContext& ctx, bool read_only_cmd) {
     }
     bm::put_field(heap_string(e)->data, op.offset, op.type, w.value);
     changed |= w.value != old;
+    wrote = true;
     r.integer(op.kind == FieldOp::Set ? old : w.value);
   }
   // Redis 7.2 reports the key only when a write changed a value or the string grew; a string
   // created or grown by writes that all FAILed is reported too (newer Redis fixed that case).
   if (changed || grown) ctx.modified(key);
+  if (wrote) ctx.notify(notify::kString, "setbit", key);
 }
 
 void bitfield_cmd(CommandContext& ctx) { bitfield_generic(ctx, false); }

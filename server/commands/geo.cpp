@@ -337,7 +337,10 @@ void search_generic(CommandContext& ctx, size_t src, unsigned flags) {
 
   if (!z) {
     if (!store) return ctx.reply().array(0);
-    if (ctx.db().del(storekey, ctx.now)) ctx.modified(storekey);
+    if (ctx.db().del(storekey, ctx.now)) {
+      ctx.modified(storekey);
+      ctx.notify(notify::kGeneric, "del", storekey);
+    }
     return ctx.reply().integer(0);
   }
 
@@ -373,7 +376,10 @@ void search_generic(CommandContext& ctx, size_t src, unsigned flags) {
   }
 
   if (returned == 0) {
-    if (ctx.db().del(storekey, ctx.now)) ctx.modified(storekey);
+    if (ctx.db().del(storekey, ctx.now)) {
+      ctx.modified(storekey);
+      ctx.notify(notify::kGeneric, "del", storekey);
+    }
     return ctx.reply().integer(0);
   }
   size_t max_len = 0;
@@ -391,6 +397,7 @@ void search_generic(CommandContext& ctx, size_t src, unsigned flags) {
   auto enc = out->packed() ? storage::Encoding::ListPack : storage::Encoding::SkipList;
   ctx.db().put(Entry::make_heap(storekey, Type::ZSet, enc, out, false, -1));
   ctx.modified(storekey);
+  ctx.notify(notify::kZSet, flags & kSearchStore ? "geosearchstore" : "georadiusstore", storekey);
   ctx.reply().integer(static_cast<int64_t>(returned));
 }
 

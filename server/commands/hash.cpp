@@ -73,8 +73,11 @@ void sync_encoding(Entry* e, const HashObject* h) {
 }
 
 // Deletes the key if its hash became empty.
+// Keyspace event "del", after the command's own.
 void drop_if_empty(CommandContext& ctx, std::string_view key, const HashObject* h) {
-  if (h->empty()) ctx.db().del(key, ctx.now);
+  if (!h->empty()) return;
+  ctx.db().del(key, ctx.now);
+  ctx.notify(notify::kGeneric, "del", key);
 }
 
 // --- writes -------------------------------------------------------------------------
@@ -94,6 +97,7 @@ void hset_generic(CommandContext& ctx, bool hmset) {
   for (size_t i = 2; i < ctx.argc(); i += 2) added += h->set(ctx.arg(i), ctx.arg(i + 1), lim);
   sync_encoding(e, h);
   ctx.modified(key);
+  ctx.notify(notify::kHash, "hset", key);
   if (hmset) return ctx.reply().ok();
   ctx.reply().integer(added);
 }
@@ -111,6 +115,7 @@ void hsetnx_cmd(CommandContext& ctx) {
   h->set(ctx.arg(2), ctx.arg(3), limits(ctx));
   sync_encoding(e, h);
   ctx.modified(key);
+  ctx.notify(notify::kHash, "hset", key);
   ctx.reply().integer(1);
 }
 
@@ -123,6 +128,7 @@ void hdel_cmd(CommandContext& ctx) {
   int64_t removed = 0;
   for (size_t i = 2; i < ctx.argc() && !h->empty(); ++i) removed += h->erase(ctx.arg(i));
   if (removed) {
+    ctx.notify(notify::kHash, "hdel", key);
     drop_if_empty(ctx, key, h);
     ctx.modified(key);
   }
@@ -150,6 +156,7 @@ void hincrby_cmd(CommandContext& ctx) {
   }
   sync_encoding(e, h);
   ctx.modified(key);
+  ctx.notify(notify::kHash, "hincrby", key);
   ctx.reply().integer(v);
 }
 
@@ -174,6 +181,7 @@ void hincrbyfloat_cmd(CommandContext& ctx) {
   }
   sync_encoding(e, h);
   ctx.modified(key);
+  ctx.notify(notify::kHash, "hincrbyfloat", key);
   ctx.reply().bulk(out);
 }
 

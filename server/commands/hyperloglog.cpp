@@ -87,6 +87,7 @@ void pfadd_cmd(CommandContext& ctx) {
     hll::invalidate_cache(h->data);
     ctx.db().notify_modified(key);
     ctx.server.add_dirty(updated);
+    ctx.notify(notify::kString, "pfadd", key);
   }
   ctx.reply().integer(updated ? 1 : 0);
 }
@@ -152,6 +153,7 @@ void pfmerge_cmd(CommandContext& ctx) {
   hll::invalidate_cache(h->data);
   e->set_heap_ptr(h);
   ctx.modified(key);
+  ctx.notify(notify::kString, "pfadd", key);
   ctx.reply().ok();
 }
 

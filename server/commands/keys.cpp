@@ -43,12 +43,16 @@ namespace {
 
 // A lookup that counts keyspace hits/misses but leaves the LRU clock alone (Redis's
 // LOOKUP_NOTOUCH: TYPE, EXISTS, TTL, OBJECT).
-Entry* find_notouch(CommandContext& ctx, std::string_view key) {
+// keymiss_event: a miss is a "keymiss" keyspace event (EXISTS, TYPE, TTL), as Redis's
+// lookupKeyRead; OBJECT looks up with LOOKUP_NONOTIFY.
+Entry* find_notouch(CommandContext& ctx, std::string_view key, bool keymiss_event = true) {
   Entry* e = ctx.db().find(key, ctx.now);
-  if (e)
+  if (e) {
     ++ctx.server.stats().keyspace_hits;
-  else
+  } else {
     ++ctx.server.stats().keyspace_misses;
+    if (keymiss_event) ctx.notify(notify::kKeyMiss, "keymiss", key);
+  }
   return e;
 }
 
@@ -84,6 +88,7 @@ void del_cmd(CommandContext& ctx) {
   for (size_t i = 1; i < ctx.argc(); ++i) {
     if (ctx.db().del(ctx.arg(i), ctx.now)) {
       ctx.modified(ctx.arg(i));
+      ctx.notify(notify::kGeneric, "del", ctx.arg(i));
       ++n;
     }
   }
@@ -120,6 +125,8 @@ void rename_generic(CommandContext& ctx, bool nx) {
   db.rename(from, to, ctx.now);
   ctx.modified(from);
   ctx.modified(to);
+  ctx.notify(notify::kGeneric, "rename_from", from);
+  ctx.notify(notify::kGeneric, "rename_to", to);
   nx ? ctx.reply().integer(1) : ctx.reply().ok();
 }
 void rename_cmd(CommandContext& ctx) { rename_generic(ctx, false); }
@@ -144,11 +151,15 @@ void copy_cmd(CommandContext& ctx) {
   if (dst == &ctx.db() && from == to) return ctx.error(err::kSameObject);
   Entry* e = ctx.find_read(from);
   if (!e) return ctx.reply().integer(0);
-  if (dst->find(to, ctx.now) && !replace) return ctx.reply().integer(0);
+  if (dst->find(to, ctx.now)) {
+    if (!replace) return ctx.reply().integer(0);
+    dst->del(to, ctx.now);  // Redis deletes then adds: the copy is a "new" key
+  }
   Entry* copy = e->clone(to);
   copy->set_lru(ctx.server.lru_clock());  // a new object, as Redis's dup
   dst->put(copy);
   ctx.modified_in(*dst, to);
+  ctx.server.notify(notify::kGeneric, "copy_to", to, dst->index());
   ctx.reply().integer(1);
 }
 
@@ -165,6 +176,8 @@ void move_cmd(CommandContext& ctx) {
   dst->put(src.take(key));  // value, TTL and LRU clock move as they are
   ctx.modified(key);
   ctx.modified_in(*dst, key);
+  ctx.notify(notify::kGeneric, "move_from", key);
+  ctx.server.notify(notify::kGeneric, "move_to", key, dst->index());
   ctx.reply().integer(1);
 }
 
@@ -283,6 +296,7 @@ void unlink_cmd(CommandContext& ctx) {
     if (!ctx.find_write(key)) continue;  // expired keys are gone, not counted
     free_entry_lazily(ctx, ctx.db().take(key));
     ctx.modified(key);
+    ctx.notify(notify::kGeneric, "del", key);
     ++n;
   }
   ctx.reply().integer(n);
@@ -394,11 +408,15 @@ void expire_generic(CommandContext& ctx, int64_t base_ms, bool seconds, const ch
   if ((flags & kExpGt) && (cur == -1 || when <= cur)) return ctx.reply().integer(0);
   if ((flags & kExpLt) && cur != -1 && when >= cur) return ctx.reply().integer(0);
 
-  if (when <= ctx.now)
+  if (when <= ctx.now) {
     ctx.db().del(key, ctx.now);  // already expired: Redis deletes and answers 1
-  else
+    ctx.modified(key);
+    ctx.notify(notify::kGeneric, "del", key);
+  } else {
     ctx.db().set_expire(e, when);
-  ctx.modified(key);
+    ctx.modified(key);
+    ctx.notify(notify::kGeneric, "expire", key);
+  }
   ctx.reply().integer(1);
 }
 
@@ -431,6 +449,7 @@ void persist_cmd(CommandContext& ctx) {
   if (!e || !e->has_expire()) return ctx.reply().integer(0);
   ctx.db().set_expire(e, -1);
   ctx.modified(key);
+  ctx.notify(notify::kGeneric, "persist", key);
   ctx.reply().integer(1);
 }
 
@@ -444,13 +463,13 @@ bool policy_is_lru_or_lfu(const Config& cfg) {
 }
 
 void object_encoding_cmd(CommandContext& ctx) {
-  Entry* e = find_notouch(ctx, ctx.arg(2));
+  Entry* e = find_notouch(ctx, ctx.arg(2), false);
   if (!e) return ctx.reply().null();
   ctx.reply().bulk(e->encoding_label());
 }
 
 void object_refcount_cmd(CommandContext& ctx) {
-  Entry* e = find_notouch(ctx, ctx.arg(2));
+  Entry* e = find_notouch(ctx, ctx.arg(2), false);
   if (!e) return ctx.reply().null();
   // Redis shares the integers 0..9999 (refcount INT_MAX) unless maxmemory with an LRU/LFU
   // policy needs a per-object clock.
@@ -461,7 +480,7 @@ void object_refcount_cmd(CommandContext& ctx) {
 }
 
 void object_idletime_cmd(CommandContext& ctx) {
-  Entry* e = find_notouch(ctx, ctx.arg(2));
+  Entry* e = find_notouch(ctx, ctx.arg(2), false);
   if (!e) return ctx.reply().null();
   if (policy_is_lfu(ctx.server.config())) return ctx.error(err::kLfuSelectedNoIdle);
   // Both clocks are 24-bit seconds; the difference wraps as Redis's estimateObjectIdleTime.
@@ -470,7 +489,7 @@ void object_idletime_cmd(CommandContext& ctx) {
 }
 
 void object_freq_cmd(CommandContext& ctx) {
-  Entry* e = find_notouch(ctx, ctx.arg(2));
+  Entry* e = find_notouch(ctx, ctx.arg(2), false);
   if (!e) return ctx.reply().null();
   if (!policy_is_lfu(ctx.server.config())) return ctx.error(err::kLfuNotSelected);
   // dq keeps no LFU counter yet: a key reads as never accessed.

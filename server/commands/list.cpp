@@ -45,10 +45,15 @@ QueueList* create_list(CommandContext& ctx, std::string_view key) {
   return l;
 }
 
-// Deletes the key if its list became empty.
+// Deletes the key if its list became empty (keyspace event "del", after the command's own).
 void drop_if_empty(CommandContext& ctx, std::string_view key, QueueList* l) {
-  if (l->empty()) ctx.db().del(key, ctx.now);
+  if (!l->empty()) return;
+  ctx.db().del(key, ctx.now);
+  ctx.notify(notify::kGeneric, "del", key);
 }
+
+const char* pop_event(End end) { return end == End::Left ? "lpop" : "rpop"; }
+const char* push_event(End end) { return end == End::Left ? "lpush" : "rpush"; }
 
 bool parse_end(std::string_view a, End* out) {
   if (arg_is(a, "left"))
@@ -76,6 +81,7 @@ void push_generic(CommandContext& ctx, End end, bool only_if_exists) {
       l->push_back(ctx.arg(i));
   }
   ctx.modified(key);
+  ctx.notify(notify::kList, push_event(end), key);
   ctx.reply().integer(static_cast<int64_t>(l->size()));
 }
 
@@ -113,6 +119,7 @@ void pop_generic(CommandContext& ctx, End end) {
     }
     if (n == 0) return;
   }
+  ctx.notify(notify::kList, pop_event(end), key);
   drop_if_empty(ctx, key, l);
   ctx.modified(key);
 }
@@ -172,6 +179,7 @@ void lset_cmd(CommandContext& ctx) {
   if (!l) return ctx.error(err::kNoSuchKey);
   if (!l->set(idx, ctx.arg(3))) return ctx.error(err::kOutOfRange);
   ctx.modified(ctx.arg(1));
+  ctx.notify(notify::kList, "lset", ctx.arg(1));
   ctx.reply().ok();
 }
 
@@ -189,6 +197,7 @@ void linsert_cmd(CommandContext& ctx) {
   if (!l) return ctx.reply().integer(0);
   if (!l->insert(ctx.arg(3), ctx.arg(4), after)) return ctx.reply().integer(-1);
   ctx.modified(ctx.arg(1));
+  ctx.notify(notify::kList, "linsert", ctx.arg(1));
   ctx.reply().integer(static_cast<int64_t>(l->size()));
 }
 
@@ -201,6 +210,7 @@ void lrem_cmd(CommandContext& ctx) {
   if (!l) return ctx.reply().integer(0);
   size_t n = l->remove(ctx.arg(3), count);
   if (n) {
+    ctx.notify(notify::kList, "lrem", ctx.arg(1));
     drop_if_empty(ctx, ctx.arg(1), l);
     ctx.modified(ctx.arg(1));
   }
@@ -219,6 +229,7 @@ void ltrim_cmd(CommandContext& ctx) {
     l->trim(1, 0);
   else
     l->trim(s, e);
+  ctx.notify(notify::kList, "ltrim", ctx.arg(1));
   drop_if_empty(ctx, ctx.arg(1), l);
   ctx.modified(ctx.arg(1));
   ctx.reply().ok();
@@ -270,16 +281,18 @@ bool move_one(CommandContext& ctx, std::string_view src, std::string_view dst, E
   QueueList* d = find_list(ctx, dst, &bad);
   if (bad) return false;
   pop_one(s, from, value);
-  if (src == dst) {
+  if (src == dst)
     d = s;  // a rotation: the list is never empty in between
-  } else {
-    drop_if_empty(ctx, src, s);
-    if (!d) d = create_list(ctx, dst);
-  }
+  else if (!d)
+    d = create_list(ctx, dst);
   if (to == End::Left)
     d->push_front(*value);
   else
     d->push_back(*value);
+  // Redis's order: the push on dst, the pop on src, then src's deletion if it emptied.
+  ctx.notify(notify::kList, push_event(to), dst);
+  ctx.notify(notify::kList, pop_event(from), src);
+  if (src != dst) drop_if_empty(ctx, src, s);
   ctx.modified(src);
   if (src != dst) ctx.modified(dst);
   *moved = true;
@@ -318,6 +331,7 @@ void bpop_generic(CommandContext& ctx, End end) {
     ctx.reply().array(2);
     ctx.reply().bulk(key);
     ctx.reply().bulk(v);
+    ctx.notify(notify::kList, pop_event(end), key);
     drop_if_empty(ctx, key, l);
     ctx.modified(key);
     return;
@@ -390,6 +404,7 @@ void lmpop_generic(CommandContext& ctx, bool blocking) {
       pop_one(l, end, &v);
       ctx.reply().bulk(v);
     }
+    ctx.notify(notify::kList, pop_event(end), key);
     drop_if_empty(ctx, key, l);
     ctx.modified(key);
     return;

@@ -66,8 +66,11 @@ void store_set(CommandContext& ctx, std::string_view key, SetObject* s) {
   ctx.db().put(Entry::make_heap(key, Type::Set, entry_encoding(s), s, false, -1));
 }
 
+// Deletes the key if its set became empty (keyspace event "del", after the command's own).
 void drop_if_empty(CommandContext& ctx, std::string_view key, SetObject* s) {
-  if (s->empty()) ctx.db().del(key, ctx.now);
+  if (!s->empty()) return;
+  ctx.db().del(key, ctx.now);
+  ctx.notify(notify::kGeneric, "del", key);
 }
 
 // Writes every member of s as a RESP3 set (an array in RESP2).
@@ -90,7 +93,10 @@ void sadd_cmd(CommandContext& ctx) {
   }
   int64_t added = 0;
   for (size_t i = 2; i < ctx.argc(); ++i) added += s->add(ctx.arg(i));
-  if (added) ctx.modified(key);
+  if (added) {
+    ctx.modified(key);
+    ctx.notify(notify::kSet, "sadd", key);
+  }
   ctx.reply().integer(added);
 }
 
@@ -103,6 +109,7 @@ void srem_cmd(CommandContext& ctx) {
   int64_t removed = 0;
   for (size_t i = 2; i < ctx.argc() && !s->empty(); ++i) removed += s->remove(ctx.arg(i));
   if (removed) {
+    ctx.notify(notify::kSet, "srem", key);
     drop_if_empty(ctx, key, s);
     ctx.modified(key);
   }
@@ -153,10 +160,12 @@ void spop_count(CommandContext& ctx) {
   if (bad) return;
   if (!s || count == 0) return ctx.reply().set(0);
   size_t size = s->size();
+  ctx.notify(notify::kSet, "spop", key);
   if (static_cast<uint64_t>(count) >= size) {
     reply_members(ctx, *s);
     ctx.db().del(key, ctx.now);
     ctx.modified(key);
+    ctx.notify(notify::kGeneric, "del", key);
     return;
   }
   size_t n = static_cast<size_t>(count);
@@ -183,6 +192,7 @@ void spop_cmd(CommandContext& ctx) {
   if (bad) return;
   if (!s) return ctx.reply().null();
   ctx.reply().bulk(s->pop_random());
+  ctx.notify(notify::kSet, "spop", key);
   drop_if_empty(ctx, key, s);
   ctx.modified(key);
 }
@@ -243,6 +253,7 @@ void smove_cmd(CommandContext& ctx) {
   auto* s = static_cast<SetObject*>(se->object());
   if (se == de) return ctx.reply().integer(s->contains(m) ? 1 : 0);
   if (!s->remove(m)) return ctx.reply().integer(0);
+  ctx.notify(notify::kSet, "srem", src);
   drop_if_empty(ctx, src, s);
   SetObject* d = de ? static_cast<SetObject*>(de->object()) : nullptr;
   if (!d) {
@@ -250,7 +261,10 @@ void smove_cmd(CommandContext& ctx) {
     store_set(ctx, dst, d);
   }
   ctx.modified(src);
-  if (d->add(m)) ctx.modified(dst);
+  if (d->add(m)) {
+    ctx.modified(dst);
+    ctx.notify(notify::kSet, "sadd", dst);
+  }
   ctx.reply().integer(1);
 }
 
@@ -266,15 +280,25 @@ bool lookup_sets(CommandContext& ctx, size_t first, size_t n, std::vector<SetObj
   return true;
 }
 
-// Stores a *STORE result (or deletes dst when it is empty) and answers its cardinality.
-void finish_store(CommandContext& ctx, std::string_view dst, std::unique_ptr<SetObject> result) {
+// Deletes a *STORE destination for an empty result ("del" if it existed).
+void delete_store_dst(CommandContext& ctx, std::string_view dst) {
+  if (!ctx.db().del(dst, ctx.now)) return;
+  ctx.modified(dst);
+  ctx.notify(notify::kGeneric, "del", dst);
+}
+
+// Stores a *STORE result (or deletes dst when it is empty) and answers its cardinality;
+// event: the keyspace event of a stored result ("sinterstore", ...).
+void finish_store(CommandContext& ctx, std::string_view dst, std::unique_ptr<SetObject> result,
+                  const char* event) {
   if (result->empty()) {
-    if (ctx.db().del(dst, ctx.now)) ctx.modified(dst);
+    delete_store_dst(ctx, dst);
     return ctx.reply().integer(0);
   }
   int64_t n = static_cast<int64_t>(result->size());
   store_set(ctx, dst, result.release());
   ctx.modified(dst);
+  ctx.notify(notify::kSet, event, dst);
   ctx.reply().integer(n);
 }
 
@@ -288,7 +312,7 @@ void sinter_generic(CommandContext& ctx, size_t first, size_t n, std::string_vie
   bool empty = std::any_of(sets.begin(), sets.end(), [](SetObject* s) { return !s; });
   if (empty) {
     if (mode == InterMode::Store) {
-      if (ctx.db().del(dst, ctx.now)) ctx.modified(dst);
+      delete_store_dst(ctx, dst);
       return ctx.reply().integer(0);
     }
     return mode == InterMode::Card ? ctx.reply().integer(0) : ctx.reply().set(0);
@@ -331,7 +355,7 @@ void sinter_generic(CommandContext& ctx, size_t first, size_t n, std::string_vie
     result->add(m);
   });
   if (only_integers) result->convert_to_intset_if_fits();
-  finish_store(ctx, dst, std::move(result));
+  finish_store(ctx, dst, std::move(result), "sinterstore");
 }
 
 void sinter_cmd(CommandContext& ctx) {
@@ -384,7 +408,9 @@ void sunion_diff_generic(CommandContext& ctx, size_t first, size_t n, std::strin
       });
     }
   }
-  if (store) return finish_store(ctx, dst, std::move(result));
+  if (store)
+    return finish_store(ctx, dst, std::move(result),
+                        op == SetOp::Union ? "sunionstore" : "sdiffstore");
   reply_members(ctx, *result);
 }
 

@@ -247,7 +247,10 @@ void sort_generic(CommandContext& ctx, bool readonly) {
     return;
   }
   if (outputlen == 0) {
-    if (ctx.db().del(storekey, ctx.now)) ctx.modified(storekey);
+    if (ctx.db().del(storekey, ctx.now)) {
+      ctx.modified(storekey);
+      ctx.notify(notify::kGeneric, "del", storekey);
+    }
     return ctx.reply().integer(0);
   }
   auto* out =
@@ -265,6 +268,7 @@ void sort_generic(CommandContext& ctx, bool readonly) {
   ctx.db().put(
       Entry::make_heap(storekey, Type::List, storage::Encoding::QuickList, out, false, -1));
   ctx.modified(storekey);
+  ctx.notify(notify::kList, "sortstore", storekey);
   ctx.reply().integer(outputlen);
 }
 

@@ -376,7 +376,11 @@ void xread_generic(CommandContext& ctx, bool group_mode) {
   served.clear();
   for (size_t k = 0; k < nstreams; ++k) {
     StreamObject* s = streams[k];
-    if (!s) continue;
+    if (!s) {
+      // Redis looks each stream up again to serve it: a second "keymiss" for a missing one.
+      ctx.notify(notify::kKeyMiss, "keymiss", ctx.arg(streams_arg + k));
+      continue;
+    }
     StreamID gt = ids[k];
     bool serve = false, history = false;
     storage::StreamConsumer* consumer = nullptr;
@@ -395,6 +399,7 @@ void xread_generic(CommandContext& ctx, bool group_mode) {
       if (!consumer) {
         consumer = g->create_consumer(consumername, ctx.now);
         ctx.server.add_dirty(1);
+        ctx.notify(notify::kStream, "xgroup-createconsumer", ctx.arg(streams_arg + k));
       }
       consumer->seen_time = ctx.now;
     } else if (s->length()) {
@@ -601,8 +606,10 @@ void xadd_cmd(CommandContext& ctx) {
   if (st == Status::OutOfRange) return ctx.error(kErrXaddSmaller);
   if (st != Status::Ok) return ctx.error(kErrTooLarge);
   reply_id(ctx, id);
-  if (a.trim.strategy != TrimStrategy::None) s->trim(a.trim);
   ctx.modified(ctx.arg(1));
+  ctx.notify(notify::kStream, "xadd", ctx.arg(1));
+  if (a.trim.strategy != TrimStrategy::None && s->trim(a.trim) > 0)
+    ctx.notify(notify::kStream, "xtrim", ctx.arg(1));
 }
 
 // XLEN key
@@ -631,6 +638,7 @@ void xdel_cmd(CommandContext& ctx) {
   if (deleted) {
     ctx.modified(ctx.arg(1));
     ctx.server.add_dirty(deleted - 1);
+    ctx.notify(notify::kStream, "xdel", ctx.arg(1));
   }
   ctx.reply().integer(static_cast<int64_t>(deleted));
 }
@@ -647,6 +655,7 @@ void xtrim_cmd(CommandContext& ctx) {
   if (deleted) {
     ctx.modified(ctx.arg(1));
     ctx.server.add_dirty(static_cast<uint64_t>(deleted) - 1);
+    ctx.notify(notify::kStream, "xtrim", ctx.arg(1));
   }
   ctx.reply().integer(deleted);
 }
@@ -684,6 +693,7 @@ void xsetid_cmd(CommandContext& ctx) {
   if (entries_added != -1) s->set_entries_added(static_cast<uint64_t>(entries_added));
   if (!max_xdel.is_zero()) s->set_max_deleted_id(max_xdel);
   ctx.server.add_dirty(1);
+  ctx.notify(notify::kStream, "xsetid", ctx.arg(1));
   ctx.reply().ok();
 }
 

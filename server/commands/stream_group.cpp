@@ -123,6 +123,7 @@ StreamConsumer* claim_consumer(CommandContext& ctx, StreamGroup* g) {
   if (!c) {
     c = g->create_consumer(ctx.arg(3), ctx.now);
     ctx.server.add_dirty(1);
+    ctx.notify(notify::kStream, "xgroup-createconsumer", ctx.arg(1));
   }
   c->seen_time = ctx.now;
   return c;
@@ -286,6 +287,7 @@ void xgroup_create_cmd(CommandContext& ctx) {
   }
   if (!a.s->create_group(ctx.arg(3), id, a.entries_read)) return ctx.error(kErrBusyGroup);
   ctx.server.add_dirty(1);
+  ctx.notify(notify::kStream, "xgroup-create", ctx.arg(2));
   ctx.reply().ok();
 }
 
@@ -303,6 +305,7 @@ void xgroup_setid_cmd(CommandContext& ctx) {
   a.g->last_id = id;
   a.g->entries_read = a.entries_read;
   ctx.server.add_dirty(1);
+  ctx.notify(notify::kStream, "xgroup-setid", ctx.arg(2));
   ctx.reply().ok();
 }
 
@@ -313,6 +316,7 @@ void xgroup_destroy_cmd(CommandContext& ctx) {
   if (!a.g) return ctx.reply().integer(0);
   a.s->destroy_group(ctx.arg(3));
   ctx.server.add_dirty(1);
+  ctx.notify(notify::kStream, "xgroup-destroy", ctx.arg(2));
   // Blocked XREADGROUP clients re-run and answer NOGROUP.
   ctx.server.blocking().signal_key(ctx.client.db_index, ctx.arg(2));
   ctx.reply().integer(1);
@@ -323,7 +327,10 @@ void xgroup_createconsumer_cmd(CommandContext& ctx) {
   GroupArgs a;
   if (!xgroup_preamble(ctx, &a, true)) return;
   bool created = a.g->create_consumer(ctx.arg(4), ctx.now) != nullptr;
-  if (created) ctx.server.add_dirty(1);
+  if (created) {
+    ctx.server.add_dirty(1);
+    ctx.notify(notify::kStream, "xgroup-createconsumer", ctx.arg(2));
+  }
   ctx.reply().integer(created ? 1 : 0);
 }
 
@@ -335,6 +342,7 @@ void xgroup_delconsumer_cmd(CommandContext& ctx) {
   if (StreamConsumer* c = a.g->find_consumer(ctx.arg(4))) {
     pending = static_cast<int64_t>(a.g->delete_consumer(c));
     ctx.server.add_dirty(1);
+    ctx.notify(notify::kStream, "xgroup-delconsumer", ctx.arg(2));
   }
   ctx.reply().integer(pending);
 }

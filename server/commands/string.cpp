@@ -106,16 +106,22 @@ bool resolve_expire(CommandContext& ctx, uint32_t flags, size_t expire_idx, Args
 }
 
 // Stores a string value under key, replacing whatever was there. expire_at < 0: no TTL.
+// Notifies "set" and, with a TTL given (with_expire_event: not KEEPTTL), "expire".
 void store_string(CommandContext& ctx, std::string_view key, std::string_view val,
-                  int64_t expire_at) {
+                  int64_t expire_at, bool with_expire_event = true) {
   storage::Db& db = ctx.db();
   if (expire_at >= 0 && expire_at <= ctx.now) {
     // An absolute expiry in the past: the key ends up deleted (Redis 7 does the same).
     db.del(key, ctx.now);
   } else {
+    // An expired key under the name is reclaimed first ("expired" before "new"), as Redis's
+    // lookupKeyWrite in setKey; only needed for its notification.
+    if (ctx.server.notify_enabled()) ctx.find_write(key);
     db.put(Entry::make_string(key, val, expire_at >= 0, expire_at));
   }
   ctx.modified(key);
+  ctx.notify(notify::kString, "set", key);
+  if (expire_at >= 0 && with_expire_event) ctx.notify(notify::kGeneric, "expire", key);
 }
 
 void get_cmd(CommandContext& ctx) {
@@ -144,8 +150,12 @@ bool reply_old_value(CommandContext& ctx, Entry* e) {
 void set_cmd(CommandContext& ctx) {
   std::string_view key = ctx.arg(1), val = ctx.arg(2);
   if (ctx.argc() == 3) {  // the common case: no options
+    // With notifications on, an expired key under the name is reclaimed first ("expired"
+    // before "new"), as Redis's lookupKeyWrite in setKey.
+    if (ctx.server.notify_enabled()) ctx.find_write(key);
     ctx.db().put(Entry::make_string(key, val, false, -1));
     ctx.modified(key);
+    ctx.notify(notify::kString, "set", key);
     return ctx.reply().ok();
   }
   uint32_t flags = 0;
@@ -158,6 +168,8 @@ void set_cmd(CommandContext& ctx) {
   // IFEQ on a non-string is an error even without GET (Valkey); nothing changes.
   if ((flags & kSetIfeq) && old && old->type() != Type::String) return ctx.wrong_type();
   if (flags & kSetGet) {
+    // Redis reads the old value with lookupKeyRead: a miss is a "keymiss" event.
+    if (!old) ctx.notify(notify::kKeyMiss, "keymiss", key);
     if (!reply_old_value(ctx, old)) return;
   }
   bool ifeq_failed = false;
@@ -169,8 +181,9 @@ void set_cmd(CommandContext& ctx) {
     if (!(flags & kSetGet)) ctx.reply().null();
     return;
   }
-  if ((flags & kSetKeepTtl) && old && old->has_expire()) expire_at = old->expire_ms();
-  store_string(ctx, key, val, expire_at);
+  bool keep = (flags & kSetKeepTtl) && old && old->has_expire();
+  if (keep) expire_at = old->expire_ms();
+  store_string(ctx, key, val, expire_at, !keep);
   if (!(flags & kSetGet)) ctx.reply().ok();
 }
 
@@ -185,6 +198,7 @@ void delifeq_cmd(CommandContext& ctx) {
   if (e->string_value(buf) != ctx.arg(2)) return ctx.reply().integer(0);
   ctx.db().del(key, ctx.now);
   ctx.modified(key);
+  ctx.notify(notify::kGeneric, "del", key);
   ctx.reply().integer(1);
 }
 
@@ -195,6 +209,7 @@ void setnx_cmd(CommandContext& ctx) {
     return ctx.reply().integer(0);
   }
   ctx.modified(ctx.arg(1));
+  ctx.notify(notify::kString, "set", ctx.arg(1));
   ctx.reply().integer(1);
 }
 
@@ -213,6 +228,7 @@ void psetex_cmd(CommandContext& ctx) { setex_generic(ctx, false, "psetex"); }
 
 void getset_cmd(CommandContext& ctx) {
   Entry* old = ctx.find_write(ctx.arg(1));
+  if (!old) ctx.notify(notify::kKeyMiss, "keymiss", ctx.arg(1));
   if (!reply_old_value(ctx, old)) return;
   store_string(ctx, ctx.arg(1), ctx.arg(2), -1);
 }
@@ -222,6 +238,7 @@ void getdel_cmd(CommandContext& ctx) {
   if (!reply_old_value(ctx, e) || !e) return;
   ctx.db().del(ctx.arg(1), ctx.now);
   ctx.modified(ctx.arg(1));
+  ctx.notify(notify::kGeneric, "del", ctx.arg(1));
 }
 
 void getex_cmd(CommandContext& ctx) {
@@ -239,14 +256,17 @@ void getex_cmd(CommandContext& ctx) {
   char buf[24];
   ctx.reply().bulk(e->string_value(buf));
   if (expire_at >= 0) {
-    if (expire_at <= ctx.now)
+    bool past = expire_at <= ctx.now;
+    if (past)
       ctx.db().del(key, ctx.now);
     else
       ctx.db().set_expire(e, expire_at);
     ctx.modified(key);
+    ctx.notify(notify::kGeneric, past ? "del" : "expire", key);
   } else if ((flags & kSetPersist) && e->has_expire()) {
     ctx.db().set_expire(e, -1);
     ctx.modified(key);
+    ctx.notify(notify::kGeneric, "persist", key);
   }
 }
 
@@ -265,8 +285,10 @@ void mget_cmd(CommandContext& ctx) {
 void mset_cmd(CommandContext& ctx) {
   if (ctx.argc() % 2 == 0) return ctx.error_fmt(err::kFmtWrongArity, ctx.cmd->fullname);
   for (size_t i = 1; i < ctx.argc(); i += 2) {
+    if (ctx.server.notify_enabled()) ctx.find_write(ctx.arg(i));  // "expired" first
     ctx.db().put(Entry::make_string(ctx.arg(i), ctx.arg(i + 1), false, -1));
     ctx.modified(ctx.arg(i));
+    ctx.notify(notify::kString, "set", ctx.arg(i));
   }
   ctx.reply().ok();
 }
@@ -278,6 +300,7 @@ void msetnx_cmd(CommandContext& ctx) {
   for (size_t i = 1; i < ctx.argc(); i += 2) {
     ctx.db().put(Entry::make_string(ctx.arg(i), ctx.arg(i + 1), false, -1));
     ctx.modified(ctx.arg(i));
+    ctx.notify(notify::kString, "set", ctx.arg(i));
   }
   ctx.reply().integer(1);
 }
@@ -306,6 +329,7 @@ void incr_generic(CommandContext& ctx, int64_t by) {
     ctx.db().put(Entry::make_int(key, v, slot, exp));
   }
   ctx.modified(key);
+  ctx.notify(notify::kString, "incrby", key);
   ctx.reply().integer(v);
 }
 
@@ -344,6 +368,7 @@ void incrbyfloat_cmd(CommandContext& ctx) {
   // is integral ("3"), so the integer encoding is not tried here.
   ctx.db().put(Entry::make_string(key, s, slot, exp, /*allow_int=*/false));
   ctx.modified(key);
+  ctx.notify(notify::kString, "incrbyfloat", key);
   ctx.reply().bulk(s);
 }
 
@@ -353,6 +378,7 @@ void append_cmd(CommandContext& ctx) {
   if (!e) {
     ctx.db().put(Entry::make_string(key, add, false, -1));
     ctx.modified(key);
+    ctx.notify(notify::kString, "append", key);
     return ctx.reply().integer(static_cast<int64_t>(add.size()));
   }
   if (e->type() != Type::String) return ctx.wrong_type();
@@ -365,6 +391,7 @@ void append_cmd(CommandContext& ctx) {
   std::memcpy(static_cast<storage::HeapString*>(e->heap_ptr())->data + old_len, add.data(),
               add.size());
   ctx.modified(key);
+  ctx.notify(notify::kString, "append", key);
   ctx.reply().integer(static_cast<int64_t>(total));
 }
 
@@ -413,6 +440,7 @@ void setrange_cmd(CommandContext& ctx) {
   auto* h = static_cast<storage::HeapString*>(e->heap_ptr());
   std::memcpy(h->data + offset, val.data(), val.size());
   ctx.modified(key);
+  ctx.notify(notify::kString, "setrange", key);
   ctx.reply().integer(static_cast<int64_t>(h->len));
 }
 

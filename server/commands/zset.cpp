@@ -84,8 +84,18 @@ ZSetObject* create_zset(CommandContext& ctx, std::string_view key, size_t hint, 
   return z;
 }
 
+// Deletes the key if its zset became empty (keyspace event "del", after the command's own).
 void drop_if_empty(CommandContext& ctx, std::string_view key, ZSetObject* z) {
-  if (z->empty()) ctx.db().del(key, ctx.now);
+  if (!z->empty()) return;
+  ctx.db().del(key, ctx.now);
+  ctx.notify(notify::kGeneric, "del", key);
+}
+
+// Deletes a *STORE destination for an empty result ("del" if it existed).
+void delete_store_dst(CommandContext& ctx, std::string_view dst) {
+  if (!ctx.db().del(dst, ctx.now)) return;
+  ctx.modified(dst);
+  ctx.notify(notify::kGeneric, "del", dst);
 }
 
 // strtod on a NUL-terminated copy, as Redis (an embedded NUL ends the number; "" is 0).
@@ -193,7 +203,10 @@ void zadd_generic(CommandContext& ctx, AddFlags f, size_t scoreidx) {
       if (f.incr) {
         score += cur;
         if (std::isnan(score)) {
-          if (added || updated) ctx.modified(key);
+          if (added || updated) {
+            ctx.modified(key);
+            ctx.notify(notify::kZSet, f.incr ? "zincr" : "zadd", key);
+          }
           return ctx.error(kErrNan);
         }
       }
@@ -212,8 +225,11 @@ void zadd_generic(CommandContext& ctx, AddFlags f, size_t scoreidx) {
       ++processed;
     }
   }
-  if (added || updated) ctx.modified(key);
-  drop_if_empty(ctx, key, z);  // only a new key whose every pair was skipped
+  if (added || updated) {
+    ctx.modified(key);
+    ctx.notify(notify::kZSet, f.incr ? "zincr" : "zadd", key);
+  }
+  if (z->empty()) ctx.db().del(key, ctx.now);  // only a new key whose every pair was skipped
   if (f.incr) return processed ? ctx.reply().dbl(newscore) : ctx.reply().null();
   ctx.reply().integer(f.ch ? added + updated : added);
 }
@@ -258,6 +274,7 @@ void zrem_cmd(CommandContext& ctx) {
   int64_t n = 0;
   for (size_t i = 2; i < ctx.argc() && !z->empty(); ++i) n += z->erase(ctx.arg(i));
   if (n) {
+    ctx.notify(notify::kZSet, "zrem", key);
     drop_if_empty(ctx, key, z);
     ctx.modified(key);
   }
@@ -407,6 +424,8 @@ void zrange_generic(CommandContext& ctx, size_t key_idx, bool store, RangeType t
   bool bad;
   ZSetObject* z = find_zset(ctx, key, &bad, !store);
   if (bad) return;
+  // Redis reads ZRANGESTORE's source with lookupKeyRead too: a miss is a "keymiss" event.
+  if (store && !z) ctx.notify(notify::kKeyMiss, "keymiss", key);
 
   // The rank interval, then the walk over it (from hi-1 downwards when reversed).
   size_t lo = 0, hi = 0;
@@ -455,7 +474,7 @@ void zrange_generic(CommandContext& ctx, size_t key_idx, bool store, RangeType t
   }
   std::string_view dst = ctx.arg(key_idx - 1);
   if (hi == lo) {
-    if (ctx.db().del(dst, ctx.now)) ctx.modified(dst);
+    delete_store_dst(ctx, dst);
     return ctx.reply().integer(0);
   }
   auto* out = new ZSetObject(limits(ctx), type == RangeType::Rank ? hi - lo : 0, 0);
@@ -463,6 +482,7 @@ void zrange_generic(CommandContext& ctx, size_t key_idx, bool store, RangeType t
   size_t n = out->size();
   put_zset(ctx, dst, out);
   ctx.modified(dst);
+  ctx.notify(notify::kZSet, "zrangestore", dst);
   ctx.reply().integer(static_cast<int64_t>(n));
 }
 
@@ -516,6 +536,11 @@ void zremrange_generic(CommandContext& ctx, RangeType type) {
     z->lex_range(lmin, lmax, &lo, &hi);
   if (hi <= lo) return ctx.reply().integer(0);
   z->erase_range(lo, hi);
+  ctx.notify(notify::kZSet,
+             type == RangeType::Rank    ? "zremrangebyrank"
+             : type == RangeType::Score ? "zremrangebyscore"
+                                        : "zremrangebylex",
+             key);
   drop_if_empty(ctx, key, z);
   ctx.modified(key);
   ctx.reply().integer(static_cast<int64_t>(hi - lo));
@@ -559,6 +584,7 @@ void pop_from(CommandContext& ctx, std::string_view key, ZSetObject* z, bool max
     r.dbl(s);
   });
   z->erase_range(lo, hi);
+  ctx.notify(notify::kZSet, max ? "zpopmax" : "zpopmin", key);
   drop_if_empty(ctx, key, z);
   ctx.modified(key);
 }
@@ -703,7 +729,11 @@ void setop_generic(CommandContext& ctx, size_t dst_idx, size_t numkeys_idx, SetO
   size_t j = numkeys_idx + 1;
   for (size_t i = 0; i < n; ++i, ++j) {
     Entry* e = dst_idx ? ctx.find_write(ctx.arg(j)) : ctx.find_read(ctx.arg(j));
-    if (!e) continue;
+    if (!e) {
+      // Redis reads the sources with lookupKeyRead also when storing: a "keymiss" event.
+      if (dst_idx) ctx.notify(notify::kKeyMiss, "keymiss", ctx.arg(j));
+      continue;
+    }
     if (e->type() == Type::ZSet)
       src[i].z = static_cast<const ZSetObject*>(e->object());
     else if (e->type() == Type::Set)
@@ -806,7 +836,7 @@ void setop_generic(CommandContext& ctx, size_t dst_idx, size_t numkeys_idx, SetO
   }
   std::string_view dst = ctx.arg(dst_idx);
   if (out.empty()) {
-    if (ctx.db().del(dst, ctx.now)) ctx.modified(dst);
+    delete_store_dst(ctx, dst);
     return ctx.reply().integer(0);
   }
   size_t max_len = 0;
@@ -815,6 +845,11 @@ void setop_generic(CommandContext& ctx, size_t dst_idx, size_t numkeys_idx, SetO
   for (auto& [m, s] : out) z->insert(m, s);
   put_zset(ctx, dst, z);
   ctx.modified(dst);
+  ctx.notify(notify::kZSet,
+             op == SetOp::Union   ? "zunionstore"
+             : op == SetOp::Inter ? "zinterstore"
+                                  : "zdiffstore",
+             dst);
   ctx.reply().integer(static_cast<int64_t>(out.size()));
 }
 

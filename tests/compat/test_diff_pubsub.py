@@ -213,7 +213,8 @@ SCRIPTS = {
         (S, ("PING",)),
         (P, ("PUBLISH", "a", "hi")),
         (P, ("SPUBLISH", "s", "sh")),
-        (S, ("PUBLISH", "b", "self")),
+        # (PUBLISH to itself is not compared: Redis 7.2 replies before the push, 7.0 after;
+        # tests/integration/test_pubsub.py checks 7.2's order.)
         (S, ("PUBSUB", "NUMSUB", "a", "b", "c")),
         (S, ("UNSUBSCRIBE", "a")),
         (S, ("PUNSUBSCRIBE",)),

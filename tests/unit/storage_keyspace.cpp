@@ -17,9 +17,10 @@ using dq::storage::KeyspaceObserver;
 namespace {
 
 struct Recorder : KeyspaceObserver {
-  std::vector<std::string> modified, expired;
+  std::vector<std::string> modified, expired, created;
   void key_modified(int, std::string_view k) override { modified.emplace_back(k); }
   void key_expired(int, std::string_view k) override { expired.emplace_back(k); }
+  void key_created(int, std::string_view k) override { created.emplace_back(k); }
 };
 
 Entry* str(std::string_view k, std::string_view v, int64_t expire_ms = -1) {
@@ -254,6 +255,23 @@ TEST_CASE("keyspace: scan skips expired keys, random_entry reclaims them") {
 }
 
 // --- rename / move / clear / swap -----------------------------------------------------------
+
+TEST_CASE("keyspace: key_created for new keys only (keyspace event \"new\")") {
+  Recorder rec;
+  Db db(0, &rec);
+  db.put(str("a", "1"));
+  db.put(str("a", "2"));  // overwrite: not new
+  CHECK(db.insert_if_absent(str("b", "1"), T0));
+  Entry* dup = str("b", "2");
+  CHECK_FALSE(db.insert_if_absent(dup, T0));
+  Entry::destroy(dup);
+  CHECK(rec.created == std::vector<std::string>{"a", "b"});
+  // RENAME onto an existing key deletes it and adds the key anew, as Redis's dbAdd.
+  db.rename("a", "b", T0);
+  CHECK(rec.created == std::vector<std::string>{"a", "b", "b"});
+  CHECK(db.size() == 1);
+  CHECK(value_of(db.find("b", T0)) == "2");
+}
 
 TEST_CASE("keyspace: rename moves value, TTL and LRU") {
   Db db(0, nullptr);
