@@ -18,6 +18,7 @@
 
 #include "server/command_context.h"
 #include "server/log.h"
+#include "server/notify.h"
 #include "storage/rdb_value.h"
 
 namespace dq::cmd {
@@ -78,7 +79,10 @@ void restore_cmd(CommandContext& ctx) {
   bool deleted = replace && ctx.db().del(key, ctx.now);
   if (ttl && ttl <= ctx.now) {  // already expired: nothing is stored
     Entry::destroy(e);
-    if (deleted) ctx.modified(key);
+    if (deleted) {
+      ctx.modified(key);
+      ctx.notify(notify::kGeneric, "del", key);
+    }
     return ctx.reply().ok();
   }
   uint32_t clock = ctx.server.lru_clock();
@@ -91,6 +95,7 @@ void restore_cmd(CommandContext& ctx) {
   }
   ctx.db().put(e);
   ctx.modified(key);
+  ctx.notify(notify::kGeneric, "restore", key);
   ctx.reply().ok();
 }
 

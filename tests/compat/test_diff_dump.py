@@ -258,3 +258,38 @@ def test_restore_wakes_blocked_client(dq, server):
     assert out == [(b"q", b"a")]
     assert dq.lrange("q", 0, -1) == [b"b"]
     other.close()
+
+
+def test_restore_keyspace_events_match_redis(server, redis_ref):
+    """RESTORE fires "restore" (and "new" via the add); a TTL in the past with REPLACE fires
+    "del"; as redis-server with notify-keyspace-events KEA + n."""
+    events = []
+    for s in (server, redis_ref):
+        c = s.client()
+        c.flushall()
+        c.config_set("notify-keyspace-events", "KEAn")
+        c.set("src", "v")
+        payload = c.dump("src")
+        p = c.pubsub()
+        p.psubscribe("__key*__:*")
+        p.get_message(timeout=1)
+        c.restore("a", 0, payload)
+        c.restore("a", 0, payload, replace=True)
+        c.restore("b", 100000, payload)
+        c.restore("a", 1, payload, absttl=True, replace=True)
+        c.set("end", "x")
+        got = []
+        while True:
+            m = p.get_message(timeout=2)
+            if m is None:
+                break
+            if m["type"] == "pmessage":
+                got.append((m["channel"], m["data"]))
+                if m["channel"] == b"__keyevent@0__:set":
+                    break
+        events.append(got)
+        c.config_set("notify-keyspace-events", "")
+        p.close()
+        c.close()
+    assert events[0] == events[1]
+    assert (b"__keyevent@0__:restore", b"a") in events[0]
