@@ -191,8 +191,13 @@ std::string Persistence::load() {
   std::string image = ss.str();
   int64_t t0 = Server::now_ms();
   storage::rdb::FileLoadResult res;
+  // Loaded keys are not "new" keyspace events (Redis's dbAddRDBLoad notifies nothing).
+  uint32_t& events = s_.config().notify_keyspace_events;
+  uint32_t saved_events = events;
+  events = 0;
   std::string err = storage::rdb::load_image(image, s_.keyspace(), value_limits(s_.config()), t0,
                                              s_.lru_clock(), &res);
+  events = saved_events;
   if (!err.empty()) return err;
   for (const std::string& code : res.libs) {
     std::string e;

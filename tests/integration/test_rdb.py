@@ -367,3 +367,25 @@ def test_redis_70_file_loads_into_dq(tmp_path):
     assert everything(c) == before
     assert c.fcall("f1", 0) == b"hi"
     s.stop()
+
+
+def test_load_fires_no_keyspace_events(tmp_path):
+    # Redis's dbAddRDBLoad notifies nothing: DEBUG RELOAD publishes no "new" events.
+    s = start(tmp_path, **{"notify-keyspace-events": "KEAn"})
+    c = s.client()
+    c.set("a", 1)
+    c.rpush("l", "x")
+    p = c.pubsub()
+    p.psubscribe("__key*__:*")
+    p.get_message(timeout=1)
+    assert c.execute_command("DEBUG", "RELOAD") == b"OK"
+    c.set("end", 1)
+    first = None
+    while first is None:
+        m = p.get_message(timeout=2)
+        assert m is not None
+        if m["type"] == "pmessage":
+            first = m
+    assert first["channel"] == b"__keyspace@0__:end"
+    p.close()
+    s.stop()
