@@ -58,6 +58,21 @@ inline constexpr sv kTimeoutNegative = "ERR timeout is negative";
 inline constexpr sv kCursorInvalid = "ERR invalid cursor";
 inline constexpr sv kCountPositive = "ERR count should be greater than 0";
 inline constexpr sv kFmtMustBePositive = "ERR {} must be positive";
+
+// --- DUMP / RESTORE / persistence ---
+inline constexpr sv kDumpPayload = "ERR DUMP payload version or checksum are wrong";
+inline constexpr sv kBusyKey = "BUSYKEY Target key name already exists.";
+inline constexpr sv kBadDataFormat = "ERR Bad data format";
+inline constexpr sv kInvalidTtl = "ERR Invalid TTL value, must be >= 0";
+inline constexpr sv kInvalidIdletime = "ERR Invalid IDLETIME value, must be >= 0";
+inline constexpr sv kInvalidFreq = "ERR Invalid FREQ value, must be >= 0 and <= 255";
+inline constexpr sv kBgsaveInProgress = "ERR Background save already in progress";
+inline constexpr sv kMisconf =
+    "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to "
+    "disk. Commands that may modify the data set are disabled, because this instance is "
+    "configured to report errors during writes if RDB snapshotting fails "
+    "(stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB "
+    "error.";
 inline constexpr sv kNxXxGtLt =
     "ERR NX and XX, GT or LT options at the same time are not compatible";
 inline constexpr sv kGtLtNx = "ERR GT, LT, and/or NX options at the same time are not compatible";

@@ -40,11 +40,13 @@ CommandTable& CommandTable::instance() {
 }
 
 CommandTable::CommandTable() {
-  for (auto family : {string_commands(), key_commands(), connection_commands(), server_commands(),
-                      command_commands(), client_commands(), list_commands(),
-                      transaction_commands(), pubsub_commands(), hash_commands(), set_commands(),
-                      zset_commands(), sort_commands(), scripting_commands(), function_commands(),
-                      stream_commands(), hyperloglog_commands(), geo_commands(), bitmap_commands()})
+  for (auto family : {string_commands(), key_commands(),         connection_commands(),
+                      server_commands(), command_commands(),     client_commands(),
+                      list_commands(),   transaction_commands(), pubsub_commands(),
+                      hash_commands(),   set_commands(),         zset_commands(),
+                      sort_commands(),   scripting_commands(),   function_commands(),
+                      stream_commands(), hyperloglog_commands(), geo_commands(),
+                      bitmap_commands(), persistence_commands()})
     for (const CommandSpec& s : family) top_.push_back(make(s, nullptr, owned_));
   std::sort(top_.begin(), top_.end(),
             [](const Command* a, const Command* b) { return a->fullname < b->fullname; });

@@ -42,6 +42,7 @@ enum CmdFlag : uint32_t {
   kMovableKeys = 1u << 16,
   kAllowBusy = 1u << 17,
   kAsking = 1u << 18,
+  kNoAsyncLoading = 1u << 19,
   // dq-internal (not printed): allowed in RESP2 subscribe mode.
   kSubscribeOk = 1u << 30,
   // dq-internal: runs immediately inside MULTI (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET).
@@ -160,5 +161,6 @@ std::span<const CommandSpec> stream_commands();
 std::span<const CommandSpec> hyperloglog_commands();
 std::span<const CommandSpec> geo_commands();
 std::span<const CommandSpec> bitmap_commands();
+std::span<const CommandSpec> persistence_commands();
 
 }  // namespace dq::server

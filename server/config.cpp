@@ -262,6 +262,14 @@ std::vector<Directive> build() {
                        "Refuse non-loopback clients when no password and no explicit bind."));
   v.push_back(str_dir("dir", &Config::dir, true, "Working directory (persistence files)."));
   v.push_back(str_dir("dbfilename", &Config::dbfilename, true, "RDB file name."));
+  v.push_back(
+      bool_dir("rdbcompression", &Config::rdbcompression, true,
+               "LZF-compress strings longer than 20 bytes in RDB files and DUMP payloads."));
+  v.push_back(bool_dir("stop-writes-on-bgsave-error", &Config::stop_writes_on_bgsave_error, true,
+                       "After a failed background save (with save points set), refuse writes "
+                       "and PING with MISCONF until a save succeeds."));
+  v.push_back(bool_dir("rdbchecksum", &Config::rdbchecksum, true,
+                       "End RDB files with a CRC-64 (no: write 0, which loaders do not check)."));
   v.push_back(mem_dir("maxmemory", &Config::maxmemory, 0, INT64_MAX, true,
                       "Memory limit (0: none). Above it, keys are evicted as maxmemory-policy "
                       "says; a lower CONFIG SET evicts at once."));
@@ -320,8 +328,9 @@ std::vector<Directive> build() {
   v.push_back(enum_dir("appendfsync", &Config::appendfsync, "always|everysec|no", true,
                        "AOF fsync policy (kept for CONFIG GET; no AOF yet)."));
   v.push_back(str_dir("save", &Config::save, true,
-                      "RDB save points (seconds changes ...). Kept for CONFIG GET: dq has no "
-                      "persistence yet, so nothing is saved."));
+                      "RDB save points (seconds changes ...): a BGSAVE starts when at least "
+                      "`changes` writes happened and the last save is older than `seconds` (\"\": "
+                      "none)."));
   v.back().set = [](Config& c, const std::vector<std::string>& a) -> std::string {
     std::string all = join(a);
     std::istringstream is(all);

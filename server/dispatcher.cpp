@@ -9,6 +9,7 @@
 #include "server/command_context.h"
 #include "server/crash.h"
 #include "server/log.h"
+#include "server/persistence.h"
 #include "server/scripting.h"
 #include "server/server.h"
 
@@ -162,6 +163,14 @@ void Server::dispatch_command(Client* c, std::span<const std::string_view> args)
         deny = true;
       if (deny) return reject(c, cmd, err::kOom);
     }
+  }
+  // stop-writes-on-bgsave-error: after a failed BGSAVE, writes (an EXEC of queued writes
+  // too) and PING are refused, as Redis's processCommand.
+  if (persistence_->writes_denied()) {
+    bool write = spec.flags & kWrite;
+    if (!write && cmd->fullname == "exec" && c->in_multi)
+      for (const QueuedCommand& q : c->queued) write = write || (q.cmd->spec->flags & kWrite);
+    if (write || cmd->fullname == "ping") return reject(c, cmd, err::kMisconf);
   }
   if (c->reply.proto() == 2 && (c->sub_channels + c->sub_patterns + c->sub_shard) > 0 &&
       !(spec.flags & kSubscribeOk))

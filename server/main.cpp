@@ -13,6 +13,7 @@
 #include "server/config.h"
 #include "server/crash.h"
 #include "server/log.h"
+#include "server/persistence.h"
 #include "server/server.h"
 #include "server/version.h"
 
@@ -167,6 +168,12 @@ int main(int argc, char** argv) {
         "Warning: no config file specified, using the default config. In order to specify a "
         "config file use ./dq-server /path/to/redis.conf");
   Server server(cfg);
+  std::string le = server.persistence().load();
+  if (!le.empty()) {
+    log(LogLevel::Warning, "Fatal error loading the DB ({}): {}. Exiting.",
+        server.persistence().path(), le);
+    return 1;
+  }
   std::string e = server.start();
   if (!e.empty()) {
     log(LogLevel::Warning, "{}", e);

@@ -19,6 +19,7 @@
 
 #include "server/functions.h"
 #include "server/log.h"
+#include "server/persistence.h"
 #include "server/scripting.h"
 
 namespace dq::server {
@@ -119,7 +120,18 @@ struct ServerCallbacks {
   static void signal(uv_signal_t* s, int signum) {
     log(LogLevel::Warning, "Received {} scheduling shutdown...",
         signum == SIGINT ? "SIGINT" : "SIGTERM");
-    static_cast<Server*>(s->data)->shutdown(true);
+    auto* srv = static_cast<Server*>(s->data);
+    // As Redis's prepareForShutdown: with save points configured, save first; if that
+    // fails, keep running.
+    if (srv->persistence().has_save_points()) {
+      srv->persistence().kill_child();
+      log(LogLevel::Notice, "Saving the final RDB snapshot before exiting.");
+      if (!srv->persistence().save()) {
+        log(LogLevel::Warning, "Error trying to save the DB, can't exit.");
+        return;
+      }
+    }
+    srv->shutdown(true);
   }
   static void close_noop(uv_handle_t*) {}
   static void close_free_tcp(uv_handle_t* h) { delete reinterpret_cast<uv_tcp_t*>(h); }
@@ -133,10 +145,11 @@ Server::Server(Config cfg) : cfg_(std::move(cfg)), loop_(uv_default_loop()) {
   keyspace_ = std::make_unique<storage::Keyspace>(cfg_.databases, this);
   scripts_ = std::make_unique<ScriptEngine>(*this);
   functions_ = std::make_unique<FunctionEngine>(*scripts_);
+  persistence_ = std::make_unique<Persistence>(*this);
   static const char* hex = "0123456789abcdef";
   for (int i = 0; i < 40; ++i) run_id_ += hex[rd() & 15];
   start_ms_ = now_ms();
-  last_save_unix_ = start_ms_ / 1000;
+  persistence_->set_last_save_unix(start_ms_ / 1000);
   lru_clock_ = static_cast<uint32_t>((start_ms_ / 1000) & 0xFFFFFF);
   storage::set_lru_clock(lru_clock_);
   storage::set_lfu_minutes(static_cast<uint16_t>((start_ms_ / 60000) & 0xFFFF));
@@ -144,6 +157,8 @@ Server::Server(Config cfg) : cfg_(std::move(cfg)), loop_(uv_default_loop()) {
 }
 
 Server::~Server() = default;
+
+int64_t Server::last_save_unix() const { return persistence_->last_save_unix(); }
 
 int64_t Server::monotonic_ns() {
   timespec ts;
@@ -242,6 +257,7 @@ void Server::shutdown(bool from_signal) {
   if (shutting_down_) return;
   shutting_down_ = true;
   if (!from_signal) log(LogLevel::Warning, "User requested shutdown...");
+  persistence_->kill_child();
   std::vector<Client*> all;
   for (auto& [id, c] : clients_) all.push_back(c);
   for (Client* c : all) close_client(c);
@@ -747,6 +763,9 @@ void Server::cron() {
   int64_t period_us = 1000000 / cfg_.hz;
   if (active_expire_enabled_)
     active_expire(period_us * (25 + 2 * (cfg_.active_expire_effort - 1)) / 100);
+
+  // BGSAVE: reap the child, run a scheduled save or a due save point.
+  persistence_->cron(now);
 
   // Incremental rehash: up to 1 ms per database that needs it.
   for (int i = 0; i < keyspace_->count(); ++i) {

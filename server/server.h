@@ -39,6 +39,7 @@ namespace dq::server {
 struct CommandContext;
 class ScriptEngine;
 class FunctionEngine;
+class Persistence;
 
 struct Stats {
   uint64_t total_connections = 0;
@@ -83,7 +84,8 @@ class Server : public storage::KeyspaceObserver {
   uint32_t lru_clock() const { return lru_clock_; }
   const std::string& run_id() const { return run_id_; }
   std::vector<Client*>& monitors() { return monitors_; }
-  int64_t last_save_unix() const { return last_save_unix_; }
+  int64_t last_save_unix() const;
+  Persistence& persistence() { return *persistence_; }
   // DEBUG SET-ACTIVE-EXPIRE: the cron's active expiry cycle runs only while enabled.
   void set_active_expire(bool on) { active_expire_enabled_ = on; }
   bool active_expire_enabled() const { return active_expire_enabled_; }
@@ -281,6 +283,7 @@ class Server : public storage::KeyspaceObserver {
   void key_changed(int db, std::string_view key, const Client* writer);
   std::unique_ptr<ScriptEngine> scripts_;
   std::unique_ptr<FunctionEngine> functions_;  // after scripts_: built from it
+  std::unique_ptr<Persistence> persistence_;
   struct WatchKeyHash {
     size_t operator()(const std::pair<int, std::string>& k) const {
       return std::hash<std::string>()(k.second) ^ static_cast<size_t>(k.first);
@@ -290,7 +293,6 @@ class Server : public storage::KeyspaceObserver {
   uint64_t next_client_id_ = 1;
   Stats stats_;
   int64_t start_ms_;
-  int64_t last_save_unix_;
   uint32_t lru_clock_ = 0;
   std::string run_id_;
   bool shutting_down_ = false;

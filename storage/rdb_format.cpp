@@ -1,6 +1,8 @@
 #include "storage/rdb_format.h"
 
+#include <algorithm>
 #include <array>
+#include <vector>
 
 namespace dq::storage::rdb {
 
@@ -76,6 +78,27 @@ bool verify_footer(std::string_view payload, uint16_t* version) {
   return crc64(0, payload.substr(0, payload.size() - 8)) == get_le(payload, footer + 2, 8);
 }
 
+void append_le(std::string& out, uint64_t v, int n) { put_le(out, v, n); }
+
+bool Reader::length(uint64_t* len) {
+  bool encoded;
+  return length(len, &encoded) && !encoded;
+}
+
+bool Reader::raw(size_t n, std::string_view* out) {
+  if (remaining() < n) return false;
+  *out = in_.substr(pos_, n);
+  pos_ += n;
+  return true;
+}
+
+bool Reader::le(int n, uint64_t* out) {
+  if (n > 8 || remaining() < static_cast<size_t>(n)) return false;
+  *out = get_le(in_, pos_, n);
+  pos_ += n;
+  return true;
+}
+
 bool Reader::byte(uint8_t* out) {
   if (remaining() < 1) return false;
   *out = static_cast<uint8_t>(in_[pos_++]);
@@ -137,9 +160,62 @@ bool Reader::string(std::string* out) {
   bool e1, e2;
   if (!length(&clen, &e1) || !length(&ulen, &e2) || e1 || e2) return false;
   if (remaining() < clen || ulen > (1ULL << 32)) return false;
+  // A back reference (at most 3 input bytes) yields at most 264 bytes: a larger claimed
+  // size is a lie, refused before anything is allocated for it.
+  if (ulen > clen * 90 + 64) return false;
   std::string_view packed = in_.substr(pos_, clen);
   pos_ += clen;
   return lzf_decompress(packed, ulen, out);
+}
+
+bool lzf_compress(std::string_view in, size_t max_out, std::string* out) {
+  out->clear();
+  constexpr size_t kHashBits = 14, kMaxOff = 8192, kMaxLen = 264;
+  std::vector<uint32_t> table(1u << kHashBits, UINT32_MAX);
+  const auto* p = reinterpret_cast<const uint8_t*>(in.data());
+  size_t n = in.size(), ip = 0, lit = 0;
+  auto flush_literals = [&](size_t end) {
+    while (lit < end) {
+      size_t run = std::min<size_t>(32, end - lit);
+      out->push_back(static_cast<char>(run - 1));
+      out->append(in.substr(lit, run));
+      lit += run;
+    }
+    return out->size() <= max_out;
+  };
+  while (ip + 2 < n) {
+    uint32_t h = ((p[ip] << 16) | (p[ip + 1] << 8) | p[ip + 2]) * 2654435761u >> (32 - kHashBits);
+    uint32_t ref = table[h];
+    table[h] = static_cast<uint32_t>(ip);
+    if (ref == UINT32_MAX || ip - ref > kMaxOff || p[ref] != p[ip] || p[ref + 1] != p[ip + 1] ||
+        p[ref + 2] != p[ip + 2]) {
+      ++ip;
+      continue;
+    }
+    size_t len = 3, max_len = std::min(kMaxLen, n - ip);
+    while (len < max_len && p[ref + len] == p[ip + len]) ++len;
+    if (!flush_literals(ip)) return false;
+    size_t off = ip - ref - 1, l = len - 2;
+    if (l < 7) {
+      out->push_back(static_cast<char>((l << 5) | (off >> 8)));
+    } else {
+      out->push_back(static_cast<char>((7 << 5) | (off >> 8)));
+      out->push_back(static_cast<char>(l - 7));
+    }
+    out->push_back(static_cast<char>(off & 0xff));
+    ip += len;
+    lit = ip;
+  }
+  return flush_literals(n);
+}
+
+void append_string_lzf(std::string& out, std::string_view s) {
+  std::string packed;
+  if (s.size() <= 20 || !lzf_compress(s, s.size() - 5, &packed)) return append_string(out, s);
+  out.push_back(static_cast<char>(0xC0 | kEncLzf));
+  append_length(out, packed.size());
+  append_length(out, s.size());
+  out.append(packed);
 }
 
 bool lzf_decompress(std::string_view in, size_t out_len, std::string* out) {

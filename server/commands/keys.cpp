@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "server/command_context.h"
+#include "server/persistence.h"
 #include "storage/evict.h"
 
 namespace dq::cmd {
@@ -336,6 +337,11 @@ void flushall_cmd(CommandContext& ctx) {
   storage::Keyspace& ks = ctx.server.keyspace();
   for (int i = 0; i < ks.count(); ++i) flush_db(ctx, ks.db(i), async);
   ctx.server.keys_flushed();
+  // Redis 7's flushAllDataAndResetRDB: a running BGSAVE is killed, and with save points the
+  // (now empty) dataset is saved at once.
+  Persistence& p = ctx.server.persistence();
+  p.kill_child();
+  if (p.has_save_points()) p.save();
   ctx.server.add_dirty(1);  // Redis counts the FLUSHALL itself too
   ctx.reply().ok();
 }

@@ -10,9 +10,9 @@
 // values are applied to a copy of the Config; only if every one parses is the copy installed
 // and server.config_changed() called per directive.
 //
-// SHUTDOWN: persistence is not implemented yet, so SAVE never pretends to save: SHUTDOWN SAVE
-// fails with Redis's "Errors trying to SHUTDOWN" unless FORCE is given. Plain SHUTDOWN and
-// SHUTDOWN NOSAVE stop the server at once (as Redis does with no save points).
+// SHUTDOWN: as Redis, saves the RDB first when save points are configured (unless NOSAVE) or
+// SAVE is given; a failed save answers "Errors trying to SHUTDOWN" and keeps running, unless
+// FORCE is given.
 //
 // DEBUG DIGEST: an order-independent digest of the whole keyspace (XOR of a per-key 160-bit
 // hash of db, key, type, value and expiry), "0000...0" when empty. Collections contribute their
@@ -31,7 +31,9 @@
 
 #include "server/command_context.h"
 #include "server/crash.h"
+#include "server/functions.h"
 #include "server/log.h"
+#include "server/persistence.h"
 #include "server/scripting.h"
 #include "server/version.h"
 #include "storage/keyspace.h"
@@ -219,16 +221,17 @@ void info_persistence(InfoBuilder& b, CommandContext& ctx) {
   b.field("current_fork_perc", "0.00");
   b.field("current_save_keys_processed", 0);
   b.field("current_save_keys_total", 0);
+  Persistence& p = s.persistence();
   b.field("rdb_changes_since_last_save", s.stats().dirty);
-  b.field("rdb_bgsave_in_progress", 0);
-  b.field("rdb_last_save_time", s.last_save_unix());
-  b.field("rdb_last_bgsave_status", "ok");
-  b.field("rdb_last_bgsave_time_sec", -1);
-  b.field("rdb_current_bgsave_time_sec", -1);
-  b.field("rdb_saves", 0);
+  b.field("rdb_bgsave_in_progress", p.child_running() ? 1 : 0);
+  b.field("rdb_last_save_time", p.last_save_unix());
+  b.field("rdb_last_bgsave_status", p.last_bgsave_ok() ? "ok" : "err");
+  b.field("rdb_last_bgsave_time_sec", p.last_bgsave_time_sec());
+  b.field("rdb_current_bgsave_time_sec", p.current_bgsave_time_sec(Server::now_ms()));
+  b.field("rdb_saves", p.rdb_saves());
   b.field("rdb_last_cow_size", 0);
-  b.field("rdb_last_load_keys_expired", 0);
-  b.field("rdb_last_load_keys_loaded", 0);
+  b.field("rdb_last_load_keys_expired", p.last_load_keys_expired());
+  b.field("rdb_last_load_keys_loaded", p.last_load_keys_loaded());
   b.field("aof_enabled", 0);
   b.field("aof_rewrite_in_progress", 0);
   b.field("aof_rewrite_scheduled", 0);
@@ -531,10 +534,20 @@ void shutdown_cmd(CommandContext& ctx) {
     std::exit(0);
   }
   (void)now;  // dq has no replicas to wait for: every shutdown is "now"
-  if (save && !force) {
-    // Persistence is not implemented: refuse rather than pretend the data was saved.
-    log(LogLevel::Warning, "Error trying to save the DB: persistence is not implemented");
-    return ctx.error(err::kErrShutdown);
+  // Redis's prepareForShutdown: a BGSAVE child is killed; with save points (unless NOSAVE)
+  // or SAVE, the dataset is saved first, and a failed save keeps the server up (FORCE: exit
+  // anyway).
+  Persistence& p = ctx.server.persistence();
+  p.kill_child();
+  if ((p.has_save_points() && !nosave) || save) {
+    log(LogLevel::Notice, "Saving the final RDB snapshot before exiting.");
+    if (!p.save()) {
+      if (!force) {
+        log(LogLevel::Warning, "Error trying to save the DB, can't exit.");
+        return ctx.error(err::kErrShutdown);
+      }
+      log(LogLevel::Warning, "Error trying to save the DB. Exit anyway.");
+    }
   }
   ctx.server.shutdown(false);
 }
@@ -635,6 +648,10 @@ void debug_help(CommandContext& ctx) {
       "    Write <message> to the server log.",
       "OBJECT <key>",
       "    Show low level info about the `key` and associated value.",
+      "RELOAD [option ...]",
+      "    Save the RDB on disk and reload it back to memory. Options: MERGE (not honoured: a",
+      "    duplicate key fails the load), NOFLUSH (keep the current dataset), NOSAVE (load",
+      "    the file as it is).",
       "SEGFAULT",
       "    Crash the server with sigsegv (tests the crash report).",
       "ASSERT",
@@ -648,6 +665,37 @@ void debug_help(CommandContext& ctx) {
       "    Prints this help.",
   };
   reply_help(ctx, kLines);
+}
+
+// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save the RDB, empty the dataset, load the RDB.
+void debug_reload(CommandContext& ctx) {
+  bool flush = true, save = true;
+  for (size_t j = 2; j < ctx.argc(); ++j) {
+    std::string_view o = ctx.arg(j);
+    if (arg_is(o, "noflush"))
+      flush = false;
+    else if (arg_is(o, "nosave"))
+      save = false;
+    else if (!arg_is(o, "merge"))
+      return ctx.error("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+  }
+  Server& s = ctx.server;
+  if (save && !s.persistence().save()) return ctx.error("ERR");
+  if (flush) {
+    storage::Keyspace& ks = s.keyspace();
+    for (int i = 0; i < ks.count(); ++i) {
+      s.database_changed(i);
+      ks.db(i).clear();
+    }
+    s.functions().flush();
+  }
+  std::string err = s.persistence().load();
+  if (!err.empty()) {
+    log(LogLevel::Warning, "Error loading the RDB: {}", err);
+    return ctx.error("ERR Error trying to load the RDB dump, check server logs.");
+  }
+  log(LogLevel::Notice, "DB reloaded by DEBUG RELOAD");
+  ctx.reply().ok();
 }
 
 void debug_cmd(CommandContext& ctx) {
@@ -674,6 +722,7 @@ void debug_cmd(CommandContext& ctx) {
   if (arg_is(sub, "assert")) DQ_ASSERT(1 == 0);
   if (arg_is(sub, "digest") && ctx.argc() == 2) return debug_digest(ctx);
   if (arg_is(sub, "digest-value")) return debug_digest_value(ctx);
+  if (arg_is(sub, "reload")) return debug_reload(ctx);
   if (arg_is(sub, "log") && ctx.argc() == 3) {
     log(LogLevel::Warning, "DEBUG LOG: {}", ctx.arg(2));
     return ctx.reply().ok();

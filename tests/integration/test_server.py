@@ -187,9 +187,12 @@ def test_shutdown_plain_stops_server(start_server):
     assert not s.alive()
 
 
-def test_shutdown_save_refused_without_persistence(start_server):
+def test_shutdown_save_failure_keeps_running(start_server):
     s = start_server()
     c = s.raw()
+    # A save that fails (dir does not exist) keeps the server up (tests/integration/test_rdb.py
+    # covers SHUTDOWN SAVE that succeeds).
+    assert c.cmd("CONFIG", "SET", "dir", s.dir + "/missing") == b"+OK\r\n"
     assert c.cmd("SHUTDOWN", "SAVE") == b"-ERR Errors trying to SHUTDOWN. Check logs.\r\n"
     assert s.alive()
     assert c.cmd("SHUTDOWN", "ABORT") == b"-ERR No shutdown in progress.\r\n"
