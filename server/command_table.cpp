@@ -2,16 +2,18 @@
 
 #include <algorithm>
 #include <cctype>
-#include <unordered_map>
+#include <cstdlib>
 
 #include "server/command_context.h"
 
 namespace dq::server {
 
 namespace {
-std::unordered_map<std::string_view, Command*>& name_index() {
-  static std::unordered_map<std::string_view, Command*> m;
-  return m;
+// FNV-1a of an already lower-cased name: a few ns for a command name, no division.
+inline uint32_t name_hash(std::string_view lower) {
+  uint32_t h = 2166136261u;
+  for (char ch : lower) h = (h ^ static_cast<unsigned char>(ch)) * 16777619u;
+  return h;
 }
 
 Command* make(const CommandSpec& spec, const Command* parent,
@@ -50,8 +52,12 @@ CommandTable::CommandTable() {
     for (const CommandSpec& s : family) top_.push_back(make(s, nullptr, owned_));
   std::sort(top_.begin(), top_.end(),
             [](const Command* a, const Command* b) { return a->fullname < b->fullname; });
-  auto& idx = name_index();
-  for (Command* c : top_) idx.emplace(c->fullname, c);
+  if (top_.size() * 2 > kSlots) std::abort();  // keep the table sparse: grow kSlots
+  for (Command* c : top_) {
+    size_t i = name_hash(c->fullname) & (kSlots - 1);
+    while (slots_[i]) i = (i + 1) & (kSlots - 1);
+    slots_[i] = c;
+  }
 }
 
 Command* CommandTable::find(std::string_view name) const {
@@ -59,9 +65,12 @@ Command* CommandTable::find(std::string_view name) const {
   if (name.size() >= sizeof(buf)) return nullptr;
   for (size_t i = 0; i < name.size(); ++i)  // ASCII only (no locale lookup per character)
     buf[i] = name[i] >= 'A' && name[i] <= 'Z' ? static_cast<char>(name[i] + 32) : name[i];
-  auto& idx = name_index();
-  auto it = idx.find(std::string_view(buf, name.size()));
-  return it == idx.end() ? nullptr : it->second;
+  std::string_view lower(buf, name.size());
+  // Open addressing over a table 4x the number of commands: one probe, rarely two.
+  for (size_t i = name_hash(lower) & (kSlots - 1);; i = (i + 1) & (kSlots - 1)) {
+    Command* c = slots_[i];
+    if (!c || c->fullname == lower) return c;
+  }
 }
 
 std::vector<Command*> CommandTable::everything() const {

@@ -9,6 +9,7 @@
 // Keys are {first, last, step}; a negative last counts from the end (BLPOP: 1, -2, 1).
 // Families register their tables in command_table.cpp (kStringCommands, kKeyCommands, ...).
 #pragma once
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -130,7 +131,9 @@ class CommandTable {
   CommandTable();
   std::vector<std::unique_ptr<Command>> owned_;  // every command and subcommand
   std::vector<Command*> top_;
-  std::vector<std::pair<std::string, Command*>> index_;  // sorted by lower-case name
+  // find(): top-level commands by lower-case name, open addressing (FNV-1a, linear probing).
+  static constexpr size_t kSlots = 1024;
+  std::array<Command*, kSlots> slots_{};
 };
 
 // Resolves the keys of a command invocation from its key spec (COMMAND GETKEYS, gates).
