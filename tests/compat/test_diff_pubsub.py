@@ -12,60 +12,13 @@ Not compared: HELLO's reply (server version and client id differ). Scripts avoid
 Redis leaves to its hash tables (UNSUBSCRIBE with no argument over several channels,
 PUBSUB CHANNELS with several results)."""
 import itertools
-import socket
 
 import pytest
 
-from dqtest import encode_command
+from dqtest import TranscriptConn, encode_command
 
 
-class Conn:
-    def __init__(self, port):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-        self.buf = b""
-        self.closed = False
-
-    def _fill(self):
-        chunk = self.sock.recv(65536)
-        if not chunk:
-            raise ConnectionError("closed")
-        self.buf += chunk
-
-    def read_until(self, marker):
-        try:
-            while marker not in self.buf:
-                self._fill()
-        except (ConnectionError, ConnectionResetError):
-            self.closed = True
-            out, self.buf = self.buf, b""
-            return out + b"<closed>"
-        i = self.buf.index(marker) + len(marker)
-        out, self.buf = self.buf[:i], self.buf[i:]
-        return out
-
-    def _line(self):
-        while b"\r\n" not in self.buf:
-            self._fill()
-        i = self.buf.index(b"\r\n") + 2
-        line, self.buf = self.buf[:i], self.buf[i:]
-        return line
-
-    def read_frame(self):
-        """One complete RESP2/RESP3 reply, as raw bytes."""
-        line = self._line()
-        t, n = line[:1], line[1:-2]
-        if t in (b"$", b"=", b"!") and int(n) >= 0:
-            while len(self.buf) < int(n) + 2:
-                self._fill()
-            body, self.buf = self.buf[:int(n) + 2], self.buf[int(n) + 2:]
-            return line + body
-        if t in (b"*", b">", b"~", b"%") and int(n) >= 0:
-            count = int(n) * (2 if t == b"%" else 1)
-            return line + b"".join(self.read_frame() for _ in range(count))
-        return line
-
-    def close(self):
-        self.sock.close()
+Conn = TranscriptConn
 
 
 def run_script(port, nclients, steps):

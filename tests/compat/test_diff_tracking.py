@@ -17,12 +17,11 @@ servers. Option n (an int): inside MULTI, read exactly n frames instead of synci
 HELLO's reply is not compared (version and id differ)."""
 import itertools
 import os
-import socket
 import time
 
 import pytest
 
-from dqtest import REDIS_SERVER, ServerProc, encode_command, wait_for
+from dqtest import REDIS_SERVER, ServerProc, TranscriptConn, encode_command, wait_for
 
 
 @pytest.fixture(scope="module")
@@ -35,52 +34,7 @@ def redis_ref():
     s.stop()
 
 
-class Conn:
-    def __init__(self, port):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-        self.buf = b""
-        self.closed = False
-
-    def _fill(self):
-        chunk = self.sock.recv(65536)
-        if not chunk:
-            raise ConnectionError("closed")
-        self.buf += chunk
-
-    def read_until(self, marker):
-        while marker not in self.buf:
-            self._fill()
-        i = self.buf.index(marker) + len(marker)
-        out, self.buf = self.buf[:i], self.buf[i:]
-        return out
-
-    def _line(self):
-        while b"\r\n" not in self.buf:
-            self._fill()
-        i = self.buf.index(b"\r\n") + 2
-        line, self.buf = self.buf[:i], self.buf[i:]
-        return line
-
-    def read_frame(self):
-        line = self._line()
-        t, n = line[:1], line[1:-2]
-        if t in (b"$", b"=", b"!") and int(n) >= 0:
-            while len(self.buf) < int(n) + 2:
-                self._fill()
-            body, self.buf = self.buf[:int(n) + 2], self.buf[int(n) + 2:]
-            return line + body
-        if t in (b"*", b">", b"~", b"%") and int(n) >= 0:
-            count = int(n) * (2 if t == b"%" else 1)
-            return line + b"".join(self.read_frame() for _ in range(count))
-        return line
-
-    def cmd(self, *args):
-        self.sock.sendall(encode_command(*args))
-        return self.read_frame()
-
-    def close(self):
-        self.closed = True
-        self.sock.close()
+Conn = TranscriptConn
 
 
 def run_script(port, nclients, steps):

@@ -30,7 +30,7 @@ REDIS_CLI = shutil.which("redis-cli") or "/usr/bin/redis-cli"
 
 __all__ = [
     "server", "r", "raw", "redis_ref", "ref", "start_server", "ServerProc", "RawClient",
-    "free_port", "cli", "encode_command", "start_either", "diff_stream", "wait_for", "DQ_SERVER", "REDIS_SERVER",
+    "free_port", "cli", "TranscriptConn", "encode_command", "start_either", "diff_stream", "wait_for", "DQ_SERVER", "REDIS_SERVER",
     "REDIS_CLI",
 ]
 
@@ -218,6 +218,35 @@ class RawClient:
         except ConnectionResetError:
             return True
 
+
+
+class TranscriptConn(RawClient):
+    """A raw connection for multi-client transcripts (the pub/sub and tracking differential
+    tests): read_until(marker) returns everything up to and including marker, or what came
+    before the server closed the connection followed by b"<closed>"."""
+
+    def __init__(self, port):
+        super().__init__(port)
+        self.closed = False
+
+    def read_until(self, marker):
+        try:
+            while marker not in self.buf:
+                self._fill()
+        except (ConnectionError, ConnectionResetError):
+            self.closed = True
+            out, self.buf = self.buf, b""
+            return out + b"<closed>"
+        i = self.buf.index(marker) + len(marker)
+        out, self.buf = self.buf[:i], self.buf[i:]
+        return out
+
+    def read_frame(self):
+        return self.read_reply_bytes()
+
+    def close(self):
+        self.closed = True
+        super().close()
 
 def cli(port, *args, input=None, timeout=30):
     p = subprocess.run([REDIS_CLI, "-p", str(port)] + [str(a) for a in args], input=input,
