@@ -122,6 +122,8 @@ inline constexpr sv kErrShutdown = "ERR Errors trying to SHUTDOWN. Check logs.";
 inline constexpr sv kGetkeysInvalidCommand = "ERR Invalid command specified";
 inline constexpr sv kGetkeysInvalidArgs = "ERR Invalid number of arguments specified for command";
 inline constexpr sv kGetkeysNoKeys = "ERR The command has no key arguments";
+inline constexpr sv kFmtConfigProtected =
+    "ERR CONFIG SET failed (possibly related to argument '{}') - can't set protected config";
 inline constexpr sv kFmtConfigImmutable =
     "ERR CONFIG SET failed (possibly related to argument '{}') - can't set immutable config";
 inline constexpr sv kConfigRewriteFmt = "ERR Rewriting config file: {}";

@@ -261,7 +261,13 @@ std::vector<Directive> build() {
   v.push_back(bool_dir("protected-mode", &Config::protected_mode, true,
                        "Refuse non-loopback clients when no password and no explicit bind."));
   v.push_back(str_dir("dir", &Config::dir, true, "Working directory (persistence files)."));
+  v.back().protected_config = true;
   v.push_back(str_dir("dbfilename", &Config::dbfilename, true, "RDB file name."));
+  v.back().protected_config = true;
+  v.push_back(
+      enum_dir("enable-protected-configs", &Config::enable_protected_configs, "no|yes|local", false,
+               "Whether CONFIG SET may change protected configs (dir, dbfilename): no, yes, "
+               "or local (unix socket and loopback clients only)."));
   v.push_back(
       bool_dir("rdbcompression", &Config::rdbcompression, true,
                "LZF-compress strings longer than 20 bytes in RDB files and DUMP payloads."));

@@ -34,6 +34,7 @@ struct Config {
   bool protected_mode = true;
   std::string dir = ".";
   std::string dbfilename = "dump.rdb";
+  std::string enable_protected_configs = "no";
   bool rdbcompression = true;
   bool rdbchecksum = true;
   bool stop_writes_on_bgsave_error = true;
@@ -92,6 +93,9 @@ struct Directive {
   std::function<std::string(Config&, const std::vector<std::string>&)> set;
   std::function<std::string(const Config&)> get;
   const char* doc = "";
+  // CONFIG SET only where enable-protected-configs allows it (dir, dbfilename: Redis 7's
+  // PROTECTED_CONFIG, which stops a client from pointing SAVE at any file of the system).
+  bool protected_config = false;
 };
 
 const std::vector<Directive>& directives();

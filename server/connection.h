@@ -67,6 +67,7 @@ struct Client {
   uint64_t id = 0;
   int fd = -1;
   std::string addr, laddr;
+  bool local = true;  // a unix socket or loopback peer (enable-protected-configs local)
   std::string name, lib_name, lib_ver;
 
   // Query buffer: [qpos, qlen) holds unparsed bytes; the parser keeps offsets from qpos.

@@ -429,6 +429,7 @@ void Server::register_client(Client* c, ClientKind kind) {
     refuse(kProtectedModeError);
     return;
   }
+  c->local = loopback;
   c->id = next_client_id_++;
   c->ctime_ms = c->last_interaction_ms = now_ms();
   c->db = &keyspace_->db(0);

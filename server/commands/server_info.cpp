@@ -438,6 +438,13 @@ void config_get_cmd(CommandContext& ctx) {
   }
 }
 
+// enable-protected-configs: yes, or local for unix socket and loopback clients (Redis 7's
+// allowProtectedAction).
+bool protected_config_allowed(CommandContext& ctx) {
+  const std::string& mode = ctx.server.config().enable_protected_configs;
+  return mode == "yes" || (mode == "local" && ctx.client.local);
+}
+
 void config_set_cmd(CommandContext& ctx) {
   if (ctx.argc() % 2 != 0) return ctx.error_fmt(err::kFmtWrongArity, "config|set");
   std::vector<const Directive*> dirs;
@@ -446,6 +453,8 @@ void config_set_cmd(CommandContext& ctx) {
     const Directive* d = find_directive(ctx.arg(i));
     if (!d) return ctx.error_fmt(err::kFmtConfigUnknownParam, ctx.arg(i));
     if (!d->mutable_at_runtime) return ctx.error_fmt(err::kFmtConfigImmutable, ctx.arg(i));
+    if (d->protected_config && !protected_config_allowed(ctx))
+      return ctx.error_fmt(err::kFmtConfigProtected, ctx.arg(i));
     if (std::find(dirs.begin(), dirs.end(), d) != dirs.end())
       return ctx.error_fmt(err::kFmtConfigDuplicate, ctx.arg(i));
     dirs.push_back(d);

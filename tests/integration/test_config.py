@@ -3,6 +3,8 @@ import os
 
 import pytest
 
+from dqtest import start_either
+
 
 def test_config_get_single(raw):
     assert raw.cmd("CONFIG", "GET", "maxmemory") == b"*2\r\n$9\r\nmaxmemory\r\n$1\r\n0\r\n"
@@ -142,3 +144,34 @@ def test_config_help(r):
     out = r.execute_command("CONFIG", "HELP")
     assert out[0] == b"CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"
     assert b"GET <pattern>" in out and out[-1] == b"    Prints this help."
+
+
+@pytest.mark.parametrize("which", ["dq", "redis"])
+def test_protected_configs(which, tmp_path):
+    # dir and dbfilename are protected (Redis 7): CONFIG SET refuses them unless the server
+    # started with enable-protected-configs yes (or local, for loopback / unix clients), which
+    # itself cannot be changed at runtime. Same replies from dq and redis-server.
+    prot = b"-ERR CONFIG SET failed (possibly related to argument '%s') - can't set protected config\r\n"
+    s = start_either(which)
+    c = s.raw()
+    assert c.cmd("CONFIG", "SET", "dir", str(tmp_path)) == prot % b"dir"
+    assert c.cmd("CONFIG", "SET", "dbfilename", "x.rdb") == prot % b"dbfilename"
+    assert c.cmd("CONFIG", "SET", "maxmemory", "10mb", "dir", str(tmp_path)) == prot % b"dir"
+    assert c.cmd("CONFIG", "GET", "maxmemory") == b"*2\r\n$9\r\nmaxmemory\r\n$1\r\n0\r\n"
+    assert c.cmd("CONFIG", "GET", "enable-protected-configs") == (
+        b"*2\r\n$24\r\nenable-protected-configs\r\n$2\r\nno\r\n")
+    assert c.cmd("CONFIG", "SET", "enable-protected-configs", "yes") == (
+        b"-ERR CONFIG SET failed (possibly related to argument 'enable-protected-configs') - "
+        b"can't set immutable config\r\n")
+    c.close()
+    s.stop()
+    for mode in ("yes", "local"):  # the test connects over loopback
+        s = start_either(which, {"enable-protected-configs": mode})
+        c = s.raw()
+        assert c.cmd("CONFIG", "SET", "dir", str(tmp_path)) == b"+OK\r\n"
+        assert c.cmd("CONFIG", "SET", "dbfilename", "x.rdb") == b"+OK\r\n"
+        assert c.cmd("SAVE") == b"+OK\r\n"
+        assert (tmp_path / "x.rdb").exists()
+        (tmp_path / "x.rdb").unlink()
+        c.close()
+        s.stop()

@@ -258,7 +258,7 @@ def test_shutdown_save_and_sigterm(tmp_path):
 
 
 def test_shutdown_save_failure_keeps_running(tmp_path):
-    s = start(tmp_path)
+    s = start(tmp_path, enable_protected_configs="yes")  # CONFIG SET dir is protected
     c = s.client()
     c.set("a", 1)
     c.config_set("dir", str(tmp_path / "missing"))
@@ -282,7 +282,7 @@ MISCONF = (b"-MISCONF Redis is configured to save RDB snapshots, but it's curren
 
 
 def test_failed_bgsave_stops_writes(tmp_path):
-    s = start(tmp_path, save="3600 1")
+    s = start(tmp_path, save="3600 1", enable_protected_configs="yes")
     c = s.client()
     c.set("a", 1)
     c.config_set("dir", str(tmp_path / "missing"))

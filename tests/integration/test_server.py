@@ -188,7 +188,7 @@ def test_shutdown_plain_stops_server(start_server):
 
 
 def test_shutdown_save_failure_keeps_running(start_server):
-    s = start_server()
+    s = start_server(enable_protected_configs="yes")  # CONFIG SET dir is protected
     c = s.raw()
     # A save that fails (dir does not exist) keeps the server up (tests/integration/test_rdb.py
     # covers SHUTDOWN SAVE that succeeds).
