@@ -13,6 +13,27 @@ namespace dq::storage::rdb {
 
 namespace {
 
+// A key for a log line: quoted, with non-printable bytes as \xHH (as Redis's sdscatrepr), so
+// a corrupt file never puts raw bytes into the log.
+std::string quoted(std::string_view s) {
+  static const char* hex = "0123456789abcdef";
+  std::string out = "\"";
+  for (unsigned char ch : s) {
+    if (ch == '"' || ch == '\\') {
+      out += '\\';
+      out += static_cast<char>(ch);
+    } else if (ch >= 0x20 && ch < 0x7f) {
+      out += static_cast<char>(ch);
+    } else {
+      out += "\\x";
+      out += hex[ch >> 4];
+      out += hex[ch & 15];
+    }
+  }
+  out += '"';
+  return out;
+}
+
 constexpr uint8_t kOpSlotInfo = 244;  // Redis 7.4 (cluster); refused
 constexpr uint8_t kOpModuleAux = 247;
 constexpr uint8_t kOpIdle = 248;
@@ -209,7 +230,7 @@ std::string load_image(std::string_view image, Keyspace& ks, const ValueLimits& 
     std::string key;
     if (!in.string(&key)) return fail("Truncated key");
     Entry* e = read_object(in, op, key, expire, limits, now_ms);
-    if (!e) return fail("Bad data format for key '" + key + "'");
+    if (!e) return fail("Bad data format for key " + quoted(key));
     bool expired = expire >= 0 && expire < now_ms;
     // As Redis's objectSetLRUOrLFU: FREQ counts under an LFU policy, IDLE otherwise.
     if (access_policy().lfu) {

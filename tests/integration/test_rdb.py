@@ -351,7 +351,8 @@ def failed_start(d):
     port = free_port()
     p = subprocess.run([DQ_SERVER, "--port", str(port), "--save", "", "--dir", str(d)],
                        capture_output=True, timeout=20)
-    return p.returncode, p.stdout.decode() + p.stderr.decode()
+    # (errors="replace": the log must stay readable whatever the corrupt file held)
+    return p.returncode, (p.stdout + p.stderr).decode(errors="replace")
 
 
 def test_corrupt_or_truncated_file_exits_1(tmp_path):
@@ -374,6 +375,20 @@ def test_corrupt_or_truncated_file_exits_1(tmp_path):
         rc, out = failed_start(tmp_path)
         assert rc == 1, name
         assert "Fatal error loading the DB" in out, (name, out)
+        assert "\ufffd" not in out, (name, out)  # a corrupt key name is logged escaped
+    # A key whose value is corrupt (a set holding a member twice), under a name with
+    # non-printable bytes: the name is escaped in the log. (rdbchecksum no: no CRC to fail first.)
+    (tmp_path / "dump.rdb").unlink()
+    s = start(tmp_path, rdbchecksum="no")
+    c = s.client()
+    c.sadd(b"k\xc1\n\"", "member-one", "member-two")
+    c.save()
+    s.stop()
+    good = (tmp_path / "dump.rdb").read_bytes()
+    (tmp_path / "dump.rdb").write_bytes(good.replace(b"member-two", b"member-one"))
+    rc, out = failed_start(tmp_path)
+    assert rc == 1
+    assert 'Bad data format for key "k\\xc1\\x0a\\""' in out, out
 
 
 @pytest.mark.skipif(not os.path.exists(REDIS_SERVER), reason="redis-server not installed")
