@@ -31,6 +31,17 @@ uint32_t initial_access_stamp() {
   return g_policy.lfu ? lfu_stamp(g_lfu_minutes, kLfuInitVal) : lru_clock();
 }
 
+void set_access_from_dump(Entry* e, int64_t idle_s, int freq, uint32_t lru_clock) {
+  constexpr int64_t kLruClockMax = (1 << 24) - 1;
+  if (g_policy.lfu) {
+    if (freq >= 0) e->set_lru(lfu_stamp(g_lfu_minutes, static_cast<uint8_t>(freq)));
+  } else if (idle_s >= 0) {
+    int64_t at = static_cast<int64_t>(lru_clock) - idle_s;
+    if (at < 0) at = (static_cast<int64_t>(lru_clock) + kLruClockMax / 2) % kLruClockMax;
+    e->set_lru(static_cast<uint32_t>(at));
+  }
+}
+
 void touch_entry(Entry* e) {
   if (!g_policy.lfu) {
     e->set_lru(lru_clock());

@@ -60,6 +60,11 @@ uint8_t lfu_decayed(uint32_t stamp, uint16_t now_minutes, int decay_time);
 uint8_t lfu_log_incr(uint8_t counter, int log_factor, double r);
 // The counter OBJECT FREQ reports for an entry (decayed to now).
 uint8_t lfu_frequency(const Entry* e);
+// Redis's objectSetLRUOrLFU, for RESTORE's IDLETIME / FREQ and an RDB file's IDLE / FREQ:
+// under an LFU policy a freq >= 0 becomes e's counter; otherwise an idle time >= 0 (seconds)
+// sets its LRU clock from lru_clock (an idle time beyond the clock lands half a period
+// away). -1 leaves e's access stamp as it is.
+void set_access_from_dump(Entry* e, int64_t idle_s, int freq, uint32_t lru_clock);
 
 // --- the eviction pool ---------------------------------------------------------------------
 // The best eviction candidates seen by sampling, kept across calls (as Redis's

@@ -232,12 +232,7 @@ std::string load_image(std::string_view image, Keyspace& ks, const ValueLimits& 
     Entry* e = read_object(in, op, key, expire, limits, now_ms);
     if (!e) return fail("Bad data format for key " + quoted(key));
     bool expired = expire >= 0 && expire < now_ms;
-    // As Redis's objectSetLRUOrLFU: FREQ counts under an LFU policy, IDLE otherwise.
-    if (access_policy().lfu) {
-      if (freq >= 0) e->set_lru(lfu_stamp(lfu_minutes(), static_cast<uint8_t>(freq)));
-    } else if (idle >= 0) {
-      e->set_lru(static_cast<uint32_t>((lru_clock - idle) & 0xFFFFFF));
-    }
+    set_access_from_dump(e, idle, static_cast<int>(freq), lru_clock);
     expire = idle = freq = -1;
     if (expired) {
       Entry::destroy(e);

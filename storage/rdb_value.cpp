@@ -431,9 +431,7 @@ struct ObjDeleter {
 };
 
 Entry* heap_entry(std::string_view key, Type t, Encoding enc, Object* o, int64_t expire_ms) {
-  Entry* e = Entry::make_heap(key, t, enc, o, expire_ms >= 0, expire_ms);
-  e->set_lru(lru_clock());
-  return e;
+  return Entry::make_heap(key, t, enc, o, expire_ms >= 0, expire_ms);
 }
 
 bool parse_score(std::string_view s, double* out) {
@@ -466,9 +464,7 @@ class Builder {
       case kTypeString: {
         std::string s;
         if (!in_.string(&s)) return nullptr;
-        Entry* e = Entry::make_string(key_, s, expire_ >= 0, expire_);
-        e->set_lru(lru_clock());
-        return e;
+        return Entry::make_string(key_, s, expire_ >= 0, expire_);
       }
       case kTypeList:
         return plain_list();

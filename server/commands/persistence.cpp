@@ -29,12 +29,6 @@ using storage::Entry;
 
 namespace {
 
-constexpr uint32_t kLruClockMax = (1u << 24) - 1;
-
-bool policy_is_lfu(const Config& cfg) {
-  return cfg.maxmemory_policy.find("lfu") != std::string::npos;
-}
-
 // DUMP key
 void dump_cmd(CommandContext& ctx) {
   Entry* e = ctx.find_read(ctx.arg(1));
@@ -86,19 +80,9 @@ void restore_cmd(CommandContext& ctx) {
     }
     return ctx.reply().ok();
   }
-  // Redis's objectSetLRUOrLFU: FREQ sets the LFU counter under an LFU policy, IDLETIME the
-  // LRU clock otherwise; the other one is ignored. A new key's access stamp otherwise.
-  e->set_lru(storage::initial_access_stamp());
-  if (policy_is_lfu(ctx.server.config())) {
-    if (freq >= 0)
-      e->set_lru(storage::lfu_stamp(storage::lfu_minutes(), static_cast<uint8_t>(freq)));
-  } else if (idle >= 0) {
-    // An idle time beyond the clock lands half a period away.
-    uint32_t clock = ctx.server.lru_clock();
-    int64_t abs = static_cast<int64_t>(clock) - idle;
-    if (abs < 0) abs = (static_cast<int64_t>(clock) + kLruClockMax / 2) % kLruClockMax;
-    e->set_lru(static_cast<uint32_t>(abs));
-  }
+  // FREQ sets the LFU counter under an LFU policy, IDLETIME the LRU clock otherwise; a new
+  // key's access stamp (set when the value was built) otherwise.
+  storage::set_access_from_dump(e, idle, static_cast<int>(freq), ctx.server.lru_clock());
   ctx.db().put(e, /*keep_lfu=*/false);
   ctx.modified(key);
   ctx.notify(notify::kGeneric, "restore", key);

@@ -137,6 +137,22 @@ def test_lfu_counters_and_idle_times_survive_a_restart(tmp_path):
     s.stop()
 
 
+def test_keys_loaded_without_freq_start_at_the_lfu_initial_value(tmp_path):
+    # A file saved under an LRU policy carries IDLE, not FREQ: under an LFU policy its keys
+    # start as new objects do (counter 5, Redis's LFU_INIT_VAL), not with an LRU clock read
+    # as a counter.
+    s = start(tmp_path, maxmemory_policy="allkeys-lru")
+    c = s.client()
+    for i in range(20):
+        c.set("k%d" % i, "v")
+    assert c.save() is True
+    s.stop()
+    s = start(tmp_path, maxmemory_policy="allkeys-lfu")
+    c = s.client()
+    assert {c.object("freq", "k%d" % i) for i in range(20)} == {5}
+    s.stop()
+
+
 def test_expired_keys_skipped_at_load(tmp_path):
     s = start(tmp_path)
     c = s.client()
