@@ -91,6 +91,15 @@ ArgRange redacted_args(std::span<const std::string_view> args) {
   return {0, 0};
 }
 
+// Whether cmd is c's EXEC and runs a queued command with any of `flags`: the gates (OOM,
+// MISCONF, CLIENT PAUSE) judge an EXEC by the commands it will run.
+bool exec_runs(const Client* c, const Command* cmd, uint32_t flags) {
+  if (!c->in_multi || cmd->fullname != "exec") return false;
+  for (const QueuedCommand& q : c->queued)
+    if (q.cmd->spec->flags & flags) return true;
+  return false;
+}
+
 }  // namespace
 
 // Answers a gate's error. Inside MULTI it also dooms the transaction (EXECABORT), as
@@ -153,13 +162,9 @@ void Server::dispatch_command(Client* c, std::span<const std::string_view> args)
   if (!scripts_->busy()) {
     pre_command_oom_ = cfg_.maxmemory > 0 && perform_evictions() == EvictResult::Fail;
     if (pre_command_oom_) {
-      bool deny = spec.flags & kDenyOom;
-      bool is_exec = cmd->fullname == "exec";
-      if (is_exec && c->in_multi)
-        for (const QueuedCommand& q : c->queued)
-          if (q.cmd->spec->flags & kDenyOom) deny = true;
-      if (c->in_multi && !is_exec && cmd->fullname != "discard" && cmd->fullname != "quit" &&
-          cmd->fullname != "reset")
+      bool deny = (spec.flags & kDenyOom) || exec_runs(c, cmd, kDenyOom);
+      if (c->in_multi && cmd->fullname != "exec" && cmd->fullname != "discard" &&
+          cmd->fullname != "quit" && cmd->fullname != "reset")
         deny = true;
       if (deny) return reject(c, cmd, err::kOom);
     }
@@ -167,10 +172,8 @@ void Server::dispatch_command(Client* c, std::span<const std::string_view> args)
   // stop-writes-on-bgsave-error: after a failed BGSAVE, writes (an EXEC of queued writes
   // too) and PING are refused, as Redis's processCommand.
   if (persistence_->writes_denied()) {
-    bool write = spec.flags & kWrite;
-    if (!write && cmd->fullname == "exec" && c->in_multi)
-      for (const QueuedCommand& q : c->queued) write = write || (q.cmd->spec->flags & kWrite);
-    if (write || cmd->fullname == "ping") return reject(c, cmd, err::kMisconf);
+    if ((spec.flags & kWrite) || exec_runs(c, cmd, kWrite) || cmd->fullname == "ping")
+      return reject(c, cmd, err::kMisconf);
   }
   if (c->reply.proto() == 2 && (c->sub_channels + c->sub_patterns + c->sub_shard) > 0 &&
       !(spec.flags & kSubscribeOk))
@@ -250,11 +253,7 @@ void Server::CurrentClient::finish() {
 bool Server::paused_for(const Client* c, const Command* cmd) const {
   if (pause_all_) return true;
   constexpr uint32_t kReplicated = kWrite | kMayReplicate;
-  if (cmd->spec->flags & kReplicated) return true;
-  if (cmd->fullname == "exec" && c->in_multi)
-    for (const QueuedCommand& q : c->queued)
-      if (q.cmd->spec->flags & kReplicated) return true;
-  return false;
+  return (cmd->spec->flags & kReplicated) || exec_runs(c, cmd, kReplicated);
 }
 
 void Server::run_handler(CommandContext& ctx) {

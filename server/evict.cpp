@@ -92,14 +92,11 @@ void Server::key_evicted(int db, std::string_view key) {
 }
 
 void Server::start_eviction_timer() {
-  if (evict_timer_armed_ || shutting_down_) return;
-  evict_timer_armed_ = true;
+  if (shutting_down_ || uv_is_active(reinterpret_cast<uv_handle_t*>(&evict_timer_))) return;
   uv_timer_start(
       &evict_timer_,
       [](uv_timer_t* t) {
-        auto* s = static_cast<Server*>(t->data);
-        s->evict_timer_armed_ = false;
-        s->perform_evictions();  // re-arms the timer if still cut short
+        static_cast<Server*>(t->data)->perform_evictions();  // re-arms it if cut short again
       },
       0, 0);
 }

@@ -131,6 +131,19 @@ void Persistence::kill_child() {
   child_pid_ = -1;
 }
 
+bool Persistence::prepare_for_shutdown(bool save_first, bool force) {
+  kill_child();
+  if (!save_first) return true;
+  log(LogLevel::Notice, "Saving the final RDB snapshot before exiting.");
+  if (save()) return true;
+  if (!force) {
+    log(LogLevel::Warning, "Error trying to save the DB, can't exit.");
+    return false;
+  }
+  log(LogLevel::Warning, "Error trying to save the DB. Exit anyway.");
+  return true;
+}
+
 void Persistence::child_done(bool ok, int64_t now_ms) {
   last_bgsave_time_sec_ = (now_ms - child_start_ms_) / 1000;
   child_pid_ = -1;

@@ -49,6 +49,10 @@ class Persistence {
   bool child_running() const { return child_pid_ > 0; }
   // Kills a running child (FLUSHALL, shutdown) and removes its temp file.
   void kill_child();
+  // Redis's prepareForShutdown (SHUTDOWN, SIGTERM): kills a running child and, with save_first,
+  // writes the file first. False (logged) when that save failed and not `force`: the server
+  // keeps running.
+  bool prepare_for_shutdown(bool save_first, bool force);
   // Reaps a finished child, runs a scheduled BGSAVE or a due save point.
   void cron(int64_t now_ms);
   void schedule_bgsave() { scheduled_ = true; }

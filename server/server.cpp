@@ -121,16 +121,9 @@ struct ServerCallbacks {
     log(LogLevel::Warning, "Received {} scheduling shutdown...",
         signum == SIGINT ? "SIGINT" : "SIGTERM");
     auto* srv = static_cast<Server*>(s->data);
-    // As Redis's prepareForShutdown: with save points configured, save first; if that
-    // fails, keep running.
-    if (srv->persistence().has_save_points()) {
-      srv->persistence().kill_child();
-      log(LogLevel::Notice, "Saving the final RDB snapshot before exiting.");
-      if (!srv->persistence().save()) {
-        log(LogLevel::Warning, "Error trying to save the DB, can't exit.");
-        return;
-      }
-    }
+    // With save points configured, save first; if that fails, keep running.
+    Persistence& p = srv->persistence();
+    if (!p.prepare_for_shutdown(p.has_save_points(), false)) return;
     srv->shutdown(true);
   }
   static void close_noop(uv_handle_t*) {}

@@ -302,7 +302,6 @@ class Server : public storage::KeyspaceObserver {
   // maxmemory (evict.cpp)
   storage::EvictionPool evict_pool_;
   uv_timer_t evict_timer_;
-  bool evict_timer_armed_ = false;
   bool pre_command_oom_ = false;
   int evict_next_db_ = 0;  // *-random policies visit the databases in turn
 };

@@ -547,17 +547,8 @@ void shutdown_cmd(CommandContext& ctx) {
   // or SAVE, the dataset is saved first, and a failed save keeps the server up (FORCE: exit
   // anyway).
   Persistence& p = ctx.server.persistence();
-  p.kill_child();
-  if ((p.has_save_points() && !nosave) || save) {
-    log(LogLevel::Notice, "Saving the final RDB snapshot before exiting.");
-    if (!p.save()) {
-      if (!force) {
-        log(LogLevel::Warning, "Error trying to save the DB, can't exit.");
-        return ctx.error(err::kErrShutdown);
-      }
-      log(LogLevel::Warning, "Error trying to save the DB. Exit anyway.");
-    }
-  }
+  if (!p.prepare_for_shutdown((p.has_save_points() && !nosave) || save, force))
+    return ctx.error(err::kErrShutdown);
   ctx.server.shutdown(false);
 }
 
